@@ -1,0 +1,127 @@
+//! Form fields with their label, hint and error in one place.
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// The error of the last submission of an action, if it failed.
+pub fn last_error<T, S>(value: S) -> Signal<Option<AppError>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || value.get().and_then(Result::err))
+}
+
+/// A labelled input. Shows `error`'s message for `name` and, unless it is a
+/// password, keeps what was typed across a failed plain-form submission.
+#[component]
+pub fn Field(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    #[prop(into, default = "text".to_string())] kind: String,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(into, optional)] value: Option<String>,
+    #[prop(into, optional)] autocomplete: Option<String>,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] readonly: bool,
+    #[prop(into, optional)] hint: Option<String>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let is_password = kind == "password";
+    let message = {
+        let name = name.clone();
+        Signal::derive(move || error.get().and_then(|e| e.field(&name)))
+    };
+    let initial = {
+        let name = name.clone();
+        move || {
+            if is_password {
+                return None;
+            }
+            error
+                .get()
+                .and_then(|e| e.value(&name))
+                .or_else(|| value.clone())
+        }
+    };
+    let described = {
+        let (error_id, hint_id, has_hint) = (error_id.clone(), hint_id.clone(), hint.is_some());
+        move || {
+            let mut ids = vec![];
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if message.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <input
+                id=id.clone()
+                name=name.clone()
+                type=kind
+                value=initial
+                autocomplete=autocomplete
+                maxlength=maxlength
+                required=required
+                readonly=readonly
+                aria-invalid=move || message.get().is_some().then_some("true")
+                aria-describedby=described
+            />
+            {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+        </div>
+    }
+}
+
+/// A labelled select of (value, label) options.
+#[component]
+pub fn SelectField(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    options: Vec<(String, String)>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(into, optional)] selected: Option<String>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let message = {
+        let name = name.clone();
+        Signal::derive(move || error.get().and_then(|e| e.field(&name)))
+    };
+    let current = {
+        let name = name.clone();
+        move || {
+            error
+                .get()
+                .and_then(|e| e.value(&name))
+                .or_else(|| selected.clone())
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name aria-invalid=move || message.get().is_some().then_some("true")>
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let is_selected = {
+                            let value = value.clone();
+                            let current = current.clone();
+                            move || current().as_deref() == Some(value.as_str())
+                        };
+                        view! { <option value=value selected=is_selected>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,73 @@
+//! The page frame: top bar with the brand, navigation (a menu under 640 px) and the
+//! signed-in person's name with a sign-out button.
+use domain::types::{Role, Viewer};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+use crate::api::auth::Logout;
+use crate::Me;
+
+#[component]
+pub fn TopBar() -> impl IntoView {
+    let me = expect_context::<Me>();
+    view! {
+        <header class="topbar">
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"O"</span>
+                <span>"Outrival"</span>
+            </a>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match me.0.await {
+                        Ok(Some(user)) => view! { <Navigation user/> }.into_any(),
+                        _ => ().into_any(),
+                    }
+                })}
+            </Transition>
+        </header>
+    }
+}
+
+#[component]
+fn Navigation(user: Viewer) -> impl IntoView {
+    let logout = expect_context::<ServerAction<Logout>>();
+    let open = RwSignal::new(false);
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        open.set(false);
+    });
+    let is_admin = user.role == Role::Admin;
+    view! {
+        <button
+            type="button"
+            class="menu-toggle"
+            aria-controls="primary-nav"
+            aria-expanded=move || if open.get() { "true" } else { "false" }
+            on:click=move |_| open.update(|o| *o = !*o)
+        >
+            <span class="menu-icon" aria-hidden="true"></span>
+            "Menu"
+        </button>
+        <nav id="primary-nav" class="primary-nav" class:open=move || open.get() aria-label="Main">
+            <A href="/" exact=true>"Dashboard"</A>
+            {is_admin.then(|| view! {
+                <A href="/admin/users">"Users"</A>
+                <A href="/admin/invitations">"Invitations"</A>
+                <A href="/admin/audit">"Audit log"</A>
+            })}
+            <A href="/account">"Account"</A>
+            <div class="nav-user">
+                <span class="nav-user-name" title=user.email.clone()>
+                    {user.name.clone()}
+                    <span class="role-badge">{user.role.label()}</span>
+                </span>
+                <ActionForm action=logout>
+                    <button type="submit" class="button secondary small">"Sign out"</button>
+                </ActionForm>
+            </div>
+        </nav>
+    }
+}

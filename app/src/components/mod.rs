@@ -1,0 +1,6 @@
+//! Reusable views. No server functions here.
+pub mod error;
+pub mod form;
+pub mod format;
+pub mod layout;
+pub mod pager;

@@ -1,0 +1,103 @@
+//! Outrival's pages, components and server functions, shared by the server (SSR,
+//! feature `ssr`) and the browser (hydration, feature `hydrate`).
+#![forbid(unsafe_code)]
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+
+use domain::types::Viewer;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::api::auth::{whoami, Logout};
+use crate::components::layout::TopBar;
+use crate::error::AppError;
+use crate::pages::{account, admin, auth, dashboard, not_found};
+
+/// Paths anyone may open without signing in. The server redirects every other page
+/// to the sign-in form when there is no session.
+pub const PUBLIC_PAGES: &[&str] = &["/login", "/signup"];
+
+/// Whether `path` is a page that needs no sign-in.
+pub fn is_public_page(path: &str) -> bool {
+    PUBLIC_PAGES.contains(&path.trim_end_matches('/'))
+}
+
+/// The signed-in person for the whole page (refetched after sign-in and sign-out).
+#[derive(Clone, Copy)]
+pub struct Me(pub Resource<Result<Option<Viewer>, AppError>>);
+
+impl Me {
+    /// Reloads the signed-in person once `succeeded` turns true (after a sign-in).
+    pub fn refetch_after(self, succeeded: impl Fn() -> bool + Send + Sync + 'static) {
+        Effect::new(move |_| {
+            if succeeded() {
+                self.0.refetch();
+            }
+        });
+    }
+}
+
+/// The HTML document around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.ico"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: every URL is on this screen.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/outrival.css"/>
+        <Title formatter=|page: String| if page.is_empty() { "Outrival".to_string() } else { format!("{page} · Outrival") }/>
+        <Router>
+            <Frame/>
+        </Router>
+    }
+}
+
+/// Everything inside the router: the top bar and the routes. Sign-in and sign-up
+/// actions live in their pages, where `<Routes>` provides a plain-form error that
+/// came back in the URL; after success they refetch `Me`.
+#[component]
+fn Frame() -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    provide_context(logout);
+    let me = Resource::new(move || logout.version().get(), |_| whoami());
+    provide_context(Me(me));
+
+    view! {
+            <TopBar/>
+            <main id="main" class="container">
+                <Routes fallback=not_found::NotFound>
+                    <Route path=path!("/") view=dashboard::DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signup") view=auth::SignupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=admin::users::UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/invitations") view=admin::invitations::InvitationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=admin::audit::AuditPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+    }
+}

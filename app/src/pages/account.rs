@@ -1,0 +1,67 @@
+//! Your account: who you are, and changing your password.
+use domain::types::limits;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::auth::ChangePassword;
+use crate::components::error::FormAlert;
+use crate::components::form::{last_error, Field};
+use crate::Me;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let me = expect_context::<Me>();
+    let change = ServerAction::<ChangePassword>::new();
+    let error = last_error(change.value());
+    let done = move || matches!(change.value().get(), Some(Ok(())));
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if done() {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
+    view! {
+        <Title text="Your account"/>
+        <div class="page-head"><h1>"Your account"</h1></div>
+        <div class="columns">
+            <section class="panel">
+                <h2>"Profile"</h2>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        me.0.await.ok().flatten().map(|user| view! {
+                            <dl class="facts">
+                                <dt>"Name"</dt><dd>{user.name}</dd>
+                                <dt>"Email"</dt><dd>{user.email}</dd>
+                                <dt>"Role"</dt><dd>{user.role.label()}</dd>
+                            </dl>
+                        })
+                    })}
+                </Suspense>
+            </section>
+            <section class="panel">
+                <h2>"Change password"</h2>
+                <p class="muted small">"Changing it signs you out on every other device."</p>
+                {move || done().then(|| view! {
+                    <div class="alert alert-success" role="status">
+                        <p>"Password changed. Your other sessions have been signed out."</p>
+                    </div>
+                })}
+                <FormAlert error/>
+                <ActionForm action=change node_ref=form>
+                    <Field label="Current password" name="current_password" kind="password" error
+                        autocomplete="current-password" maxlength=limits::PASSWORD_MAX required=true/>
+                    <Field label="New password" name="new_password" kind="password" error
+                        autocomplete="new-password" maxlength=limits::PASSWORD_MAX required=true
+                        hint="At least 12 characters. Not your email, not a common password."/>
+                    <Field label="Repeat new password" name="new_password_confirm" kind="password" error
+                        autocomplete="new-password" maxlength=limits::PASSWORD_MAX required=true/>
+                    <button type="submit" class="button primary" disabled=move || change.pending().get()>
+                        "Change password"
+                    </button>
+                </ActionForm>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,332 @@
+//! What admins do with accounts: roles, disabling, creating users and invitations,
+//! sign-up policy, and reading the audit log. Every method checks the actor's role.
+use secrecy::{ExposeSecret, SecretString};
+
+use super::audit::{self, action, AuditEvent};
+use super::validate::{check_password, parse_name, Email};
+use super::{invitations, settings, users, Accounts, CurrentUser};
+use crate::error::{Error, FieldErrors, Result};
+use crate::time::now_ms;
+use crate::types::{
+    AccountSettings, AuditEntry, CreatedInvitation, DashboardFigures, InvitationSummary, Page,
+    Role, SignupMode, UserSummary,
+};
+
+/// Page sizes are bounded whatever the caller asks for.
+pub fn clamp_page(page: u32, per_page: u32) -> (u32, u32) {
+    (page.max(1), per_page.clamp(1, 100))
+}
+
+fn event<'a>(
+    actor: &'a CurrentUser,
+    action: &'a str,
+    subject: &'a users::UserRecord,
+    ip: &'a str,
+) -> AuditEvent<'a> {
+    AuditEvent {
+        actor_id: Some(&actor.id),
+        actor: Some(&actor.email),
+        action,
+        subject_id: Some(&subject.id),
+        subject: Some(&subject.email),
+        ip: Some(ip),
+        detail: None,
+    }
+}
+
+impl Accounts {
+    pub async fn list_users(
+        &self,
+        actor: &CurrentUser,
+        query: &str,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<UserSummary>> {
+        actor.require(Role::Admin)?;
+        let (page, per_page) = clamp_page(page, per_page);
+        users::page(&self.db, query, page, per_page).await
+    }
+
+    /// Changes someone's role. The last active admin cannot be demoted.
+    pub async fn set_role(
+        &self,
+        actor: &CurrentUser,
+        user_id: &str,
+        role: Role,
+        ip: &str,
+    ) -> Result<UserSummary> {
+        actor.require(Role::Admin)?;
+        let user = users::by_id(&self.db, user_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        if user.role() == role {
+            return Ok(user.summary());
+        }
+        if user.role() == Role::Admin && users::other_active_admins(&self.db, &user.id).await? == 0
+        {
+            return Err(Error::Conflict(
+                "This is the only active admin. Make someone else an admin first.".into(),
+            ));
+        }
+        users::set_role(&self.db, &user.id, role).await?;
+        let mut e = event(actor, action::ROLE_CHANGED, &user, ip);
+        e.detail = Some(format!("{} → {}", user.role(), role));
+        audit::record(&self.db, e).await;
+        let updated = users::by_id(&self.db, user_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        Ok(updated.summary())
+    }
+
+    /// Disables (signing out every session) or re-enables an account.
+    pub async fn set_disabled(
+        &self,
+        actor: &CurrentUser,
+        user_id: &str,
+        disabled: bool,
+        ip: &str,
+    ) -> Result<UserSummary> {
+        actor.require(Role::Admin)?;
+        let user = users::by_id(&self.db, user_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        if disabled && user.id == actor.id {
+            return Err(Error::Conflict(
+                "You cannot disable your own account.".into(),
+            ));
+        }
+        if disabled
+            && user.role() == Role::Admin
+            && users::other_active_admins(&self.db, &user.id).await? == 0
+        {
+            return Err(Error::Conflict(
+                "This is the only active admin and cannot be disabled.".into(),
+            ));
+        }
+        if user.disabled_at.is_some() != disabled {
+            users::set_disabled(&self.db, &user.id, disabled).await?;
+            let name = if disabled {
+                action::ACCOUNT_DISABLED
+            } else {
+                action::ACCOUNT_ENABLED
+            };
+            audit::record(&self.db, event(actor, name, &user, ip)).await;
+        }
+        let updated = users::by_id(&self.db, user_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        Ok(updated.summary())
+    }
+
+    /// Creates an account directly, with a first password the admin hands over.
+    pub async fn create_user(
+        &self,
+        actor: &CurrentUser,
+        name: &str,
+        email: &str,
+        role: Option<Role>,
+        password: SecretString,
+        ip: &str,
+    ) -> Result<UserSummary> {
+        actor.require(Role::Admin)?;
+        let mut errors = FieldErrors::default();
+        let name = parse_name(name).map_err(|m| errors.add("name", m)).ok();
+        let email = Email::parse(email).map_err(|m| errors.add("email", m)).ok();
+        if role.is_none() {
+            errors.add("role", "Choose a role.");
+        }
+        if let Err(m) = check_password(password.expose_secret(), email.as_ref().map(Email::as_str))
+        {
+            errors.add("password", m);
+        }
+        errors.finish()?;
+        let (name, email, role) = (
+            name.unwrap_or_default(),
+            email.expect("validated"),
+            role.expect("validated"),
+        );
+        let hash = self.hasher.hash(password).await?;
+        let user = match users::insert(&self.db, email.as_str(), &name, &hash, role).await {
+            Ok(u) => u,
+            Err(e) if self.db.backend().is_unique_violation(&e) => {
+                return Err(Error::field(
+                    "email",
+                    "An account with this email already exists.",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut e = event(actor, action::USER_CREATED, &user, ip);
+        e.detail = Some(format!("role {role}"));
+        audit::record(&self.db, e).await;
+        Ok(user.summary())
+    }
+
+    /// Creates an invitation link, optionally bound to one email address.
+    pub async fn create_invitation(
+        &self,
+        actor: &CurrentUser,
+        email: &str,
+        role: Option<Role>,
+        ip: &str,
+    ) -> Result<CreatedInvitation> {
+        actor.require(Role::Admin)?;
+        let mut errors = FieldErrors::default();
+        let email = if email.trim().is_empty() {
+            None
+        } else {
+            Email::parse(email).map_err(|m| errors.add("email", m)).ok()
+        };
+        if role.is_none() {
+            errors.add("role", "Choose a role.");
+        }
+        errors.finish()?;
+        let role = role.expect("validated");
+        if let Some(e) = &email {
+            if users::by_email(&self.db, e.as_str()).await?.is_some() {
+                return Err(Error::field(
+                    "email",
+                    "Someone with this email already has an account.",
+                ));
+            }
+        }
+        let (token, hash) = invitations::new_token();
+        let expires_at = now_ms() + self.policy.invitation_ttl.as_millis() as i64;
+        let email = email.map(|e| e.as_str().to_string());
+        let id = invitations::insert(
+            &self.db,
+            &hash,
+            email.as_deref(),
+            role,
+            &actor.id,
+            expires_at,
+        )
+        .await?;
+        audit::record(
+            &self.db,
+            AuditEvent {
+                actor_id: Some(&actor.id),
+                actor: Some(&actor.email),
+                action: action::INVITATION_CREATED,
+                subject_id: Some(&id),
+                subject: email.as_deref(),
+                ip: Some(ip),
+                detail: Some(format!("role {role}")),
+            },
+        )
+        .await;
+        let link = format!(
+            "{}/signup?invite={token}",
+            self.policy.public_url.trim_end_matches('/')
+        );
+        Ok(CreatedInvitation {
+            id,
+            link,
+            role,
+            email,
+            expires_at,
+        })
+    }
+
+    pub async fn list_invitations(
+        &self,
+        actor: &CurrentUser,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<InvitationSummary>> {
+        actor.require(Role::Admin)?;
+        let (page, per_page) = clamp_page(page, per_page);
+        invitations::page(&self.db, page, per_page).await
+    }
+
+    pub async fn revoke_invitation(&self, actor: &CurrentUser, id: &str, ip: &str) -> Result<()> {
+        actor.require(Role::Admin)?;
+        if !invitations::revoke(&self.db, id).await? {
+            return Err(Error::NotFound);
+        }
+        audit::record(
+            &self.db,
+            AuditEvent {
+                actor_id: Some(&actor.id),
+                actor: Some(&actor.email),
+                action: action::INVITATION_REVOKED,
+                subject_id: Some(id),
+                ip: Some(ip),
+                ..Default::default()
+            },
+        )
+        .await;
+        Ok(())
+    }
+
+    pub async fn account_settings(&self, actor: &CurrentUser) -> Result<AccountSettings> {
+        actor.require(Role::Admin)?;
+        Ok(AccountSettings {
+            signup_mode: settings::signup_mode(&self.db).await?,
+        })
+    }
+
+    pub async fn set_signup_mode(
+        &self,
+        actor: &CurrentUser,
+        mode: SignupMode,
+        ip: &str,
+    ) -> Result<AccountSettings> {
+        actor.require(Role::Admin)?;
+        settings::set_signup_mode(&self.db, mode, &actor.id).await?;
+        audit::record(
+            &self.db,
+            AuditEvent {
+                actor_id: Some(&actor.id),
+                actor: Some(&actor.email),
+                action: action::SETTINGS_CHANGED,
+                ip: Some(ip),
+                detail: Some(format!("sign-up {}", mode.as_str())),
+                ..Default::default()
+            },
+        )
+        .await;
+        Ok(AccountSettings { signup_mode: mode })
+    }
+
+    pub async fn audit_log(
+        &self,
+        actor: &CurrentUser,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<AuditEntry>> {
+        actor.require(Role::Admin)?;
+        let (page, per_page) = clamp_page(page, per_page);
+        audit::page(&self.db, page, per_page).await
+    }
+
+    /// The dashboard's figures. Admins see installation-wide numbers; everyone sees
+    /// their own recent activity.
+    pub async fn dashboard(&self, user: &CurrentUser) -> Result<DashboardFigures> {
+        let week_ago = now_ms() - 7 * 24 * 3600 * 1000;
+        let me = users::by_id(&self.db, &user.id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        let (users_by_role, users_disabled) = users::counts_by_role(&self.db).await?;
+        let is_admin = user.role == Role::Admin;
+        Ok(DashboardFigures {
+            users_total: users_by_role.iter().map(|(_, n)| n).sum(),
+            users_by_role,
+            users_disabled,
+            invitations_pending: if is_admin {
+                invitations::count_pending(&self.db).await?
+            } else {
+                0
+            },
+            sign_ins_last_7_days: audit::count_since(&self.db, action::LOGIN, week_ago).await?,
+            failed_sign_ins_last_7_days: if is_admin {
+                audit::count_since(&self.db, action::LOGIN_FAILED, week_ago).await?
+            } else {
+                0
+            },
+            my_last_login_at: me.last_login_at,
+            recent_activity: audit::recent_for_user(&self.db, &user.id, 8).await?,
+            signup_mode: settings::signup_mode(&self.db).await?,
+        })
+    }
+}

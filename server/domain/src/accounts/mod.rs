@@ -1,0 +1,426 @@
+//! Accounts: sign-up, sign-in, passwords, roles, invitations and the audit trail.
+mod admin;
+pub mod audit;
+pub mod invitations;
+pub mod password;
+pub mod settings;
+pub mod throttle;
+pub mod users;
+pub mod validate;
+
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::cache::Cache;
+use crate::error::{Error, FieldErrors, Result};
+use crate::sessions::SessionAuth;
+use crate::store::Db;
+use crate::time::now_ms;
+use crate::types::{InvitationPreview, Role, SignupContext, SignupMode, Viewer};
+use audit::{action, AuditEvent};
+use password::PasswordHasher;
+use throttle::{LoginThrottle, ThrottlePolicy};
+use validate::{check_new_password, parse_name, Email};
+
+/// Account rules from configuration.
+#[derive(Clone, Debug)]
+pub struct AccountPolicy {
+    pub throttle: ThrottlePolicy,
+    /// A session ends this long after sign-in, however active it is.
+    pub session_absolute: Duration,
+    pub invitation_ttl: Duration,
+    /// The public base URL, for invitation links.
+    pub public_url: String,
+    pub max_concurrent_hashes: usize,
+}
+
+/// A signed-in person, resolved from the session for one request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CurrentUser {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+}
+
+impl CurrentUser {
+    pub fn viewer(&self) -> Viewer {
+        Viewer {
+            id: self.id.clone(),
+            email: self.email.clone(),
+            name: self.name.clone(),
+            role: self.role,
+        }
+    }
+
+    /// `Forbidden` unless this user has at least `role`.
+    pub fn require(&self, role: Role) -> Result<()> {
+        if self.role.at_least(role) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+}
+
+/// What a successful sign-up or sign-in writes into the session.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub user: CurrentUser,
+    pub auth: SessionAuth,
+}
+
+/// What the sign-up form sends.
+pub struct SignupInput {
+    pub name: String,
+    pub email: String,
+    pub password: SecretString,
+    pub password_confirm: SecretString,
+    pub invite: Option<String>,
+}
+
+/// The accounts service.
+#[derive(Clone)]
+pub struct Accounts {
+    db: Db,
+    hasher: PasswordHasher,
+    throttle: LoginThrottle,
+    policy: AccountPolicy,
+}
+
+fn current(user: &users::UserRecord) -> CurrentUser {
+    CurrentUser {
+        id: user.id.clone(),
+        email: user.email.clone(),
+        name: user.display_name.clone(),
+        role: user.role(),
+    }
+}
+
+fn signed_in(user: &users::UserRecord) -> SignedIn {
+    SignedIn {
+        user: current(user),
+        auth: SessionAuth {
+            user_id: user.id.clone(),
+            epoch: user.session_epoch,
+            authenticated_at: now_ms(),
+        },
+    }
+}
+
+impl Accounts {
+    pub fn new(db: Db, cache: Cache, policy: AccountPolicy) -> Self {
+        Self {
+            hasher: PasswordHasher::new(policy.max_concurrent_hashes),
+            throttle: LoginThrottle::new(cache, policy.throttle.clone()),
+            db,
+            policy,
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// What the sign-up page should offer.
+    pub async fn signup_context(&self, invite: Option<&str>) -> Result<SignupContext> {
+        let first_user = users::count(&self.db).await? == 0;
+        let mode = settings::signup_mode(&self.db).await?;
+        let invitation = match invite.filter(|t| !t.trim().is_empty()) {
+            Some(token) => {
+                invitations::find_pending(&self.db, token)
+                    .await?
+                    .map(|i| InvitationPreview {
+                        email: i.email,
+                        role: i.role,
+                    })
+            }
+            None => None,
+        };
+        Ok(SignupContext {
+            first_user,
+            mode,
+            invitation,
+        })
+    }
+
+    /// Creates an account and signs it in. The first account becomes admin; later
+    /// ones need an invitation unless sign-up is open.
+    #[tracing::instrument(skip_all, fields(email = %input.email))]
+    pub async fn signup(&self, input: SignupInput, ip: &str) -> Result<SignedIn> {
+        let mut errors = FieldErrors::default();
+        let name = parse_name(&input.name)
+            .map_err(|m| errors.add("name", m))
+            .ok();
+        let email = Email::parse(&input.email)
+            .map_err(|m| errors.add("email", m))
+            .ok();
+        check_new_password(
+            &mut errors,
+            "password",
+            "password_confirm",
+            input.password.expose_secret(),
+            input.password_confirm.expose_secret(),
+            email
+                .as_ref()
+                .map(Email::as_str)
+                .or(Some(input.email.as_str())),
+        );
+
+        let first_user = users::count(&self.db).await? == 0;
+        let token = input
+            .invite
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        let invitation = match token {
+            Some(token) => {
+                let found = invitations::find_pending(&self.db, token).await?;
+                if found.is_none() {
+                    errors.add("invite", "This invitation link is invalid, expired or already used. Ask an admin for a new one.");
+                }
+                found
+            }
+            None => None,
+        };
+        if let (Some(inv), Some(email)) = (&invitation, &email) {
+            if inv.email.as_deref().is_some_and(|e| e != email.as_str()) {
+                errors.add("email", "This invitation is for a different email address.");
+            }
+        }
+        let role = match &invitation {
+            Some(inv) => inv.role,
+            None if first_user => Role::Admin,
+            None => {
+                if token.is_none() && settings::signup_mode(&self.db).await? == SignupMode::Invite {
+                    errors.add(
+                        "invite",
+                        "Sign-up is by invitation only. Ask an admin for an invitation link.",
+                    );
+                }
+                Role::Viewer
+            }
+        };
+        errors.finish()?;
+        let (name, email) = (name.unwrap_or_default(), email.expect("validated above"));
+
+        let hash = self.hasher.hash(input.password).await?;
+        let user = match users::insert(&self.db, email.as_str(), &name, &hash, role).await {
+            Ok(user) => user,
+            Err(e) if self.db.backend().is_unique_violation(&e) => {
+                return Err(Error::field(
+                    "email",
+                    "An account with this email already exists. Sign in instead.",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(inv) = invitation {
+            if !invitations::accept(&self.db, &inv.id, &user.id).await? {
+                tracing::warn!(invitation = %inv.id, "invitation was used concurrently");
+            }
+        }
+        users::touch_login(&self.db, &user.id).await?;
+        audit::record(
+            &self.db,
+            AuditEvent {
+                actor_id: Some(&user.id),
+                actor: Some(&user.email),
+                action: action::SIGNUP,
+                subject_id: Some(&user.id),
+                subject: Some(&user.email),
+                ip: Some(ip),
+                detail: Some(format!("role {}", user.role)),
+            },
+        )
+        .await;
+        Ok(signed_in(&user))
+    }
+
+    /// Checks an email and password, with throttling and the same answer for an
+    /// unknown email as for a wrong password.
+    #[tracing::instrument(skip_all)]
+    pub async fn login(&self, email: &str, password: SecretString, ip: &str) -> Result<SignedIn> {
+        let mut errors = FieldErrors::default();
+        let parsed = Email::parse(email).map_err(|m| errors.add("email", m)).ok();
+        if password.expose_secret().is_empty() {
+            errors.add("password", "Enter your password.");
+        } else if password.expose_secret().chars().count() > crate::types::limits::PASSWORD_MAX {
+            errors.add("password", "A password can be at most 128 characters.");
+        }
+        errors.finish()?;
+        let email = parsed.expect("validated above");
+
+        self.throttle.check(email.as_str(), ip).await?;
+        let user = users::by_email(&self.db, email.as_str()).await?;
+        let verified = self
+            .hasher
+            .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
+            .await?;
+        let user = match (verified, user) {
+            (true, Some(user)) => user,
+            (_, user) => {
+                metrics::counter!("login_failures_total", "reason" => "credentials").increment(1);
+                audit::record(
+                    &self.db,
+                    AuditEvent {
+                        actor: Some(email.as_str()),
+                        action: action::LOGIN_FAILED,
+                        subject_id: user.as_ref().map(|u| u.id.as_str()),
+                        subject: Some(email.as_str()),
+                        ip: Some(ip),
+                        ..Default::default()
+                    },
+                )
+                .await;
+                if let Some(lockout) = self.throttle.fail(email.as_str(), ip).await? {
+                    audit::record(
+                        &self.db,
+                        AuditEvent {
+                            action: action::ACCOUNT_LOCKED,
+                            subject: Some(email.as_str()),
+                            ip: Some(ip),
+                            ..Default::default()
+                        },
+                    )
+                    .await;
+                    return Err(lockout);
+                }
+                return Err(Error::InvalidCredentials);
+            }
+        };
+        if user.disabled_at.is_some() {
+            metrics::counter!("login_failures_total", "reason" => "disabled").increment(1);
+            audit::record(
+                &self.db,
+                AuditEvent {
+                    actor_id: Some(&user.id),
+                    actor: Some(&user.email),
+                    action: action::LOGIN_FAILED,
+                    subject_id: Some(&user.id),
+                    subject: Some(&user.email),
+                    ip: Some(ip),
+                    detail: Some("account disabled".into()),
+                },
+            )
+            .await;
+            return Err(Error::AccountDisabled);
+        }
+        self.throttle.succeed(email.as_str()).await?;
+        users::touch_login(&self.db, &user.id).await?;
+        audit::record(
+            &self.db,
+            AuditEvent {
+                actor_id: Some(&user.id),
+                actor: Some(&user.email),
+                action: action::LOGIN,
+                subject_id: Some(&user.id),
+                subject: Some(&user.email),
+                ip: Some(ip),
+                detail: None,
+            },
+        )
+        .await;
+        Ok(signed_in(&user))
+    }
+
+    /// Records a sign-out.
+    pub async fn logged_out(&self, user: &CurrentUser, ip: &str) {
+        audit::record(
+            &self.db,
+            AuditEvent {
+                actor_id: Some(&user.id),
+                actor: Some(&user.email),
+                action: action::LOGOUT,
+                subject_id: Some(&user.id),
+                subject: Some(&user.email),
+                ip: Some(ip),
+                detail: None,
+            },
+        )
+        .await;
+    }
+
+    /// Changes a password after checking the current one. Every other session of the
+    /// user ends; the returned auth keeps the caller's own session signed in.
+    #[tracing::instrument(skip_all, fields(user.id = %user.id))]
+    pub async fn change_password(
+        &self,
+        user: &CurrentUser,
+        current_password: SecretString,
+        new_password: SecretString,
+        confirm: SecretString,
+        ip: &str,
+    ) -> Result<SessionAuth> {
+        let mut errors = FieldErrors::default();
+        if current_password.expose_secret().is_empty() {
+            errors.add("current_password", "Enter your current password.");
+        }
+        check_new_password(
+            &mut errors,
+            "new_password",
+            "new_password_confirm",
+            new_password.expose_secret(),
+            confirm.expose_secret(),
+            Some(&user.email),
+        );
+        if !errors.has("new_password")
+            && new_password.expose_secret() == current_password.expose_secret()
+        {
+            errors.add(
+                "new_password",
+                "Choose a password different from your current one.",
+            );
+        }
+        errors.finish()?;
+        let record = users::by_id(&self.db, &user.id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        if !self
+            .hasher
+            .verify(current_password, Some(record.password_hash))
+            .await?
+        {
+            return Err(Error::field(
+                "current_password",
+                "Your current password is not correct.",
+            ));
+        }
+        let hash = self.hasher.hash(new_password).await?;
+        let epoch = users::set_password(&self.db, &user.id, &hash).await?;
+        audit::record(
+            &self.db,
+            AuditEvent {
+                actor_id: Some(&user.id),
+                actor: Some(&user.email),
+                action: action::PASSWORD_CHANGED,
+                subject_id: Some(&user.id),
+                subject: Some(&user.email),
+                ip: Some(ip),
+                detail: Some("other sessions signed out".into()),
+            },
+        )
+        .await;
+        Ok(SessionAuth {
+            user_id: user.id.clone(),
+            epoch,
+            authenticated_at: now_ms(),
+        })
+    }
+
+    /// Resolves a session's identity. `None` when the account is gone or disabled,
+    /// the password changed since, or the absolute lifetime has passed.
+    pub async fn authenticate(&self, auth: &SessionAuth) -> Result<Option<CurrentUser>> {
+        if now_ms() - auth.authenticated_at > self.policy.session_absolute.as_millis() as i64 {
+            return Ok(None);
+        }
+        let Some(user) = users::by_id(&self.db, &auth.user_id).await? else {
+            return Ok(None);
+        };
+        if user.disabled_at.is_some() || user.session_epoch != auth.epoch {
+            return Ok(None);
+        }
+        Ok(Some(current(&user)))
+    }
+}

@@ -1,0 +1,222 @@
+//! Queries on the `users` table.
+use crate::store::{new_id, Db};
+use crate::time::now_ms;
+use crate::types::{Page, Role, UserSummary};
+
+/// A user row as the server needs it. Explicitly not Serialize: it holds the hash.
+#[derive(sqlx::FromRow, Clone)]
+pub struct UserRecord {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub disabled_at: Option<i64>,
+    pub session_epoch: i64,
+    pub created_at: i64,
+    pub last_login_at: Option<i64>,
+}
+
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .field("password_hash", &"[redacted]")
+            .finish()
+    }
+}
+
+impl UserRecord {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Viewer)
+    }
+
+    pub fn summary(&self) -> UserSummary {
+        UserSummary {
+            id: self.id.clone(),
+            email: self.email.clone(),
+            name: self.display_name.clone(),
+            role: self.role(),
+            disabled: self.disabled_at.is_some(),
+            created_at: self.created_at,
+            last_login_at: self.last_login_at,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, email, display_name, password_hash, role, disabled_at, session_epoch, created_at, last_login_at";
+
+pub async fn by_email(db: &Db, email: &str) -> crate::Result<Option<UserRecord>> {
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE email = $1"))
+            .bind(email)
+            .fetch_optional(db.pool())
+            .await?,
+    )
+}
+
+pub async fn by_id(db: &Db, id: &str) -> crate::Result<Option<UserRecord>> {
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?,
+    )
+}
+
+pub async fn count(db: &Db) -> crate::Result<u64> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(n as u64)
+}
+
+/// Inserts a user. When the table is empty the new user becomes an admin whatever
+/// `role` says: the first account administers the installation.
+pub async fn insert(
+    db: &Db,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+    role: Role,
+) -> Result<UserRecord, sqlx::Error> {
+    let now = now_ms();
+    sqlx::query_as(&format!(
+        "INSERT INTO users (id, email, display_name, password_hash, role, session_epoch, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, CASE WHEN (SELECT COUNT(*) FROM users) = 0 THEN 'admin' ELSE $5 END, $6, $6, $6) \
+         RETURNING {COLUMNS}"
+    ))
+    .bind(new_id())
+    .bind(email)
+    .bind(name)
+    .bind(password_hash)
+    .bind(role.as_str())
+    .bind(now)
+    .fetch_one(db.pool())
+    .await
+}
+
+pub async fn touch_login(db: &Db, id: &str) -> crate::Result<()> {
+    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Stores a new hash and starts a new session epoch; returns the epoch.
+pub async fn set_password(db: &Db, id: &str, password_hash: &str) -> crate::Result<i64> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, session_epoch = $2, updated_at = $2 WHERE id = $3",
+    )
+    .bind(password_hash)
+    .bind(now)
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    Ok(now)
+}
+
+pub async fn set_role(db: &Db, id: &str, role: Role) -> crate::Result<()> {
+    sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
+        .bind(role.as_str())
+        .bind(now_ms())
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Disables (ending every session through a new epoch) or re-enables an account.
+pub async fn set_disabled(db: &Db, id: &str, disabled: bool) -> crate::Result<()> {
+    let now = now_ms();
+    let sql = if disabled {
+        "UPDATE users SET disabled_at = $1, session_epoch = $1, updated_at = $1 WHERE id = $2"
+    } else {
+        "UPDATE users SET disabled_at = NULL, updated_at = $1 WHERE id = $2"
+    };
+    sqlx::query(sql)
+        .bind(now)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Active admins other than `except_id`: an installation must keep one.
+pub async fn other_active_admins(db: &Db, except_id: &str) -> crate::Result<u64> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1",
+    )
+    .bind(except_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(n as u64)
+}
+
+/// Users by email, one page; `query` filters by email or name.
+pub async fn page(
+    db: &Db,
+    query: &str,
+    page: u32,
+    per_page: u32,
+) -> crate::Result<Page<UserSummary>> {
+    let pattern = format!(
+        "%{}%",
+        query
+            .trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE email LIKE $1 ESCAPE '\\' OR LOWER(display_name) LIKE $1 ESCAPE '\\'",
+    )
+    .bind(&pattern)
+    .fetch_one(db.pool())
+    .await?;
+    let rows: Vec<UserRecord> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM users WHERE email LIKE $1 ESCAPE '\\' OR LOWER(display_name) LIKE $1 ESCAPE '\\' \
+         ORDER BY email LIMIT $2 OFFSET $3"
+    ))
+    .bind(&pattern)
+    .bind(per_page as i64)
+    .bind((page.saturating_sub(1) as i64) * per_page as i64)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(Page {
+        items: rows.iter().map(UserRecord::summary).collect(),
+        page,
+        per_page,
+        total: total as u64,
+    })
+}
+
+/// (role, count) for every role, and how many accounts are disabled.
+pub async fn counts_by_role(db: &Db) -> crate::Result<(Vec<(Role, u64)>, u64)> {
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT role, COUNT(*) FROM users GROUP BY role")
+        .fetch_all(db.pool())
+        .await?;
+    let by_role = Role::ALL
+        .iter()
+        .map(|r| {
+            (
+                *r,
+                rows.iter()
+                    .find(|(name, _)| name == r.as_str())
+                    .map(|(_, n)| *n as u64)
+                    .unwrap_or(0),
+            )
+        })
+        .collect();
+    let disabled: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE disabled_at IS NOT NULL")
+            .fetch_one(db.pool())
+            .await?;
+    Ok((by_role, disabled as u64))
+}

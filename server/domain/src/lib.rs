@@ -1,0 +1,25 @@
+//! Outrival's domain: the types both the server and the browser see, and — behind the
+//! `server` feature — every server-side service (accounts, sessions, storage, cache).
+#![forbid(unsafe_code)]
+
+pub mod types;
+
+#[cfg(feature = "server")]
+pub mod accounts;
+#[cfg(feature = "server")]
+pub mod cache;
+#[cfg(feature = "server")]
+pub mod error;
+#[cfg(feature = "server")]
+pub mod services;
+#[cfg(feature = "server")]
+pub mod sessions;
+#[cfg(feature = "server")]
+pub mod store;
+#[cfg(feature = "server")]
+pub mod time;
+
+#[cfg(feature = "server")]
+pub use error::{Error, Result};
+#[cfg(feature = "server")]
+pub use services::Services;

@@ -1,0 +1,96 @@
+//! Sessions in the `sessions` table of whichever SQL database is configured.
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+
+use super::{backend_error, decode, encode};
+use crate::store::Db;
+use crate::time::now_ms;
+
+#[derive(Clone, Debug)]
+pub struct SqlSessionStore {
+    db: Db,
+}
+
+impl SqlSessionStore {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    /// Deletes expired rows now and then, for as long as the process runs.
+    pub async fn delete_expired_every(self, period: Duration) {
+        let mut tick = tokio::time::interval(period);
+        loop {
+            tick.tick().await;
+            if let Err(e) = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+                .bind(now_ms())
+                .execute(self.db.pool())
+                .await
+            {
+                tracing::warn!(error = %e, "failed to delete expired sessions");
+            }
+        }
+    }
+}
+
+fn expiry_ms(record: &Record) -> i64 {
+    (record.expiry_date.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+#[async_trait]
+impl SessionStore for SqlSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        loop {
+            let inserted = sqlx::query(
+                "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(record.id.to_string())
+            .bind(encode(record)?)
+            .bind(expiry_ms(record))
+            .execute(self.db.pool())
+            .await
+            .map_err(backend_error)?;
+            if inserted.rows_affected() == 1 {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+        )
+        .bind(record.id.to_string())
+        .bind(encode(record)?)
+        .bind(expiry_ms(record))
+        .execute(self.db.pool())
+        .await
+        .map_err(backend_error)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let data: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
+                .bind(id.to_string())
+                .bind(now_ms())
+                .fetch_optional(self.db.pool())
+                .await
+                .map_err(backend_error)?;
+        data.map(|d| decode(&d)).transpose()
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id.to_string())
+            .execute(self.db.pool())
+            .await
+            .map_err(backend_error)?;
+        Ok(())
+    }
+}

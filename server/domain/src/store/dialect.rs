@@ -1,0 +1,102 @@
+//! Everything that differs between SQLite and PostgreSQL, in one place.
+use anyhow::{bail, Context};
+
+/// Which database engine the pool talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Run on every new SQLite connection: WAL for concurrent readers, enforced foreign
+/// keys, and a busy timeout so writers queue instead of failing.
+pub(crate) const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+
+impl Backend {
+    /// The engine named by a URL's scheme.
+    pub fn from_url(url: &str) -> anyhow::Result<Self> {
+        let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or_default();
+        match scheme {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" | "postgresql" => Ok(Backend::Postgres),
+            other => bail!("unsupported scheme \"{other}\"; use sqlite:// or postgres://"),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+
+    /// Whether an error is a unique-constraint violation.
+    pub fn is_unique_violation(self, error: &sqlx::Error) -> bool {
+        match error {
+            sqlx::Error::Database(db) => match self {
+                // SQLITE_CONSTRAINT_UNIQUE (2067) and PRIMARYKEY (1555)
+                Backend::Sqlite => matches!(db.code().as_deref(), Some("2067") | Some("1555")),
+                Backend::Postgres => db.code().as_deref() == Some("23505"),
+            },
+            _ => false,
+        }
+    }
+}
+
+/// Makes sure the SQLite file's folder exists and that the file is created on first start.
+pub(crate) fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" {
+        bail!("an in-memory SQLite database would lose everything at restart; name a file");
+    }
+    if let Some(parent) = std::path::Path::new(path).parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("Failed to create the folder {}", parent.display()))?;
+        }
+    }
+    let query = if query.contains("mode=") {
+        query.to_string()
+    } else if query.is_empty() {
+        "mode=rwc".to_string()
+    } else {
+        format!("{query}&mode=rwc")
+    };
+    Ok(format!("sqlite://{path}?{query}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes_map_to_backends() {
+        assert_eq!(
+            Backend::from_url("sqlite://data/x.db").unwrap(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        let err = Backend::from_url("mysql://h/db").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "unsupported scheme \"mysql\"; use sqlite:// or postgres://"
+        );
+    }
+
+    #[test]
+    fn sqlite_url_gets_create_mode() {
+        let dir = std::env::temp_dir().join(format!("outrival-dialect-{}", std::process::id()));
+        let url = format!("sqlite://{}/a.db", dir.display());
+        let prepared = prepare_sqlite_url(&url).unwrap();
+        assert!(prepared.ends_with("a.db?mode=rwc"), "{prepared}");
+        assert!(dir.exists());
+        assert!(prepare_sqlite_url("sqlite::memory:").is_err());
+    }
+}

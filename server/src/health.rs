@@ -1,0 +1,74 @@
+//! Liveness, readiness and the Prometheus scrape endpoint.
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use secrecy::ExposeSecret;
+use serde_json::json;
+
+use crate::startup::AppState;
+
+/// The process is up (plain text: also the benchmark's baseline route).
+pub async fn live() -> &'static str {
+    "ok"
+}
+
+/// The process can serve: the database (and Redis, when configured) answer.
+pub async fn ready(State(state): State<AppState>) -> Response {
+    let services = &state.services;
+    let limit = Duration::from_secs(2);
+    let database = match tokio::time::timeout(limit, services.db().ping()).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(format!("{e}")),
+        Err(_) => Err("timed out after 2 s".to_string()),
+    };
+    let mut checks = serde_json::Map::new();
+    let mut healthy = true;
+    let mut note = |name: &str, result: Result<(), String>| {
+        healthy &= result.is_ok();
+        checks.insert(
+            name.into(),
+            json!(result
+                .map(|_| "ok".to_string())
+                .unwrap_or_else(|e| format!("failed: {e}"))),
+        );
+    };
+    note("database", database);
+    if services.cache().is_redis() {
+        let redis = match tokio::time::timeout(limit, services.cache().ping()).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(format!("{e}")),
+            Err(_) => Err("timed out after 2 s".to_string()),
+        };
+        note("redis", redis);
+    }
+    let (status, word) = if healthy {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+    };
+    (status, Json(json!({ "status": word, "checks": checks }))).into_response()
+}
+
+/// Prometheus text format. Requires the bearer token when `METRICS_TOKEN` is set.
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = &state.metrics_token {
+        let given = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if given != Some(token.expose_secret()) {
+            return (StatusCode::UNAUTHORIZED, "metrics need a bearer token").into_response();
+        }
+    }
+    let (in_use, idle) = state.services.db().pool_usage();
+    metrics::gauge!("db_pool_connections", "state" => "in_use").set(in_use as f64);
+    metrics::gauge!("db_pool_connections", "state" => "idle").set(idle as f64);
+    (
+        [(http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.prometheus.render(),
+    )
+        .into_response()
+}

@@ -1,0 +1,14 @@
+//! The `outrival` server: configuration, start-up, router, middleware and the
+//! operations endpoints. Pages and server functions come from `app`; services from
+//! `domain`.
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod health;
+pub mod middleware;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Config;
+pub use startup::{shutdown_signal, Application};

@@ -1,0 +1,61 @@
+//! `outrival`: serves the web app. `outrival --help` lists the configuration.
+use std::process::ExitCode;
+
+use server::config::VARIABLES;
+use server::{shutdown_signal, telemetry, Application, Config};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None | Some("serve") => {}
+        Some("-h") | Some("--help") | Some("help") => {
+            println!(
+                "outrival [serve]   start the web server\n\nConfiguration (environment or .env):"
+            );
+            for (name, default, meaning) in VARIABLES {
+                println!("  {name:<28} {meaning} (default {default})");
+            }
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => {
+            eprintln!("outrival: unknown command \"{other}\"; try outrival --help");
+            return ExitCode::from(2);
+        }
+    }
+    if let Err(e) = dotenvy::dotenv() {
+        if !e.not_found() {
+            eprintln!("outrival: .env: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("outrival: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("outrival: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        let app = Application::build(config).await?;
+        app.run_until_stopped(shutdown_signal()).await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "outrival stopped with an error");
+            eprintln!("outrival: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

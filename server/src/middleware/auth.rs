@@ -1,0 +1,100 @@
+//! Who is calling: resolves the session to a `CurrentUser` once per request, and
+//! sends anonymous visitors of private pages to the sign-in form.
+use std::net::SocketAddr;
+
+use app::api::ssr::ClientIp;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::accounts::CurrentUser;
+use domain::sessions::{SessionAuth, AUTH_KEY};
+use domain::Services;
+use http::{Method, StatusCode};
+use tower_sessions::Session;
+
+fn client_ip(req: &Request, trust_proxy: bool) -> String {
+    if trust_proxy {
+        if let Some(forwarded) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            return forwarded.to_string();
+        }
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+pub async fn authenticate(
+    State(services): State<Services>,
+    session: Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let ip = client_ip(&req, services.trust_proxy());
+    req.extensions_mut().insert(ClientIp(ip));
+    let auth = match session.get::<SessionAuth>(AUTH_KEY).await {
+        Ok(auth) => auth,
+        Err(e) => {
+            tracing::error!(error = %e, "failed to load the session");
+            return unavailable();
+        }
+    };
+    if let Some(auth) = auth {
+        match services.accounts().authenticate(&auth).await {
+            Ok(Some(user)) => {
+                tracing::debug!(user.id = %user.id, "request authenticated");
+                req.extensions_mut().insert(user);
+            }
+            Ok(None) => {
+                // Password changed, account disabled or lifetime over: end this session.
+                if let Err(e) = session.flush().await {
+                    tracing::warn!(error = %e, "failed to delete a stale session");
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = ?e, "failed to resolve the session's user");
+                return unavailable();
+            }
+        }
+    }
+    next.run(req).await
+}
+
+fn unavailable() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Outrival cannot reach its session store right now. Please try again shortly.",
+    )
+        .into_response()
+}
+
+/// Applied to page routes only: anonymous visitors of private pages go to sign in
+/// (and come back afterwards); signed-in visitors of the sign-in page go home.
+pub async fn guard_pages(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if req.method() != Method::GET || path.starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let signed_in = req.extensions().get::<CurrentUser>().is_some();
+    let public = app::is_public_page(path);
+    if !signed_in && !public {
+        let target = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        let next_param: String = url::form_urlencoded::byte_serialize(target.as_bytes()).collect();
+        return Redirect::to(&format!("/login?next={next_param}")).into_response();
+    }
+    if signed_in && public {
+        return Redirect::to("/").into_response();
+    }
+    next.run(req).await
+}

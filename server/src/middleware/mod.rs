@@ -1,0 +1,5 @@
+//! Request middleware, outermost first in `routes::router`.
+pub mod auth;
+pub mod csrf;
+pub mod metrics;
+pub mod security;

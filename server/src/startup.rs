@@ -1,0 +1,244 @@
+//! Building the application from its configuration, and running it until a signal.
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::extract::FromRef;
+use axum::Router;
+use domain::accounts::throttle::ThrottlePolicy;
+use domain::accounts::{AccountPolicy, Accounts};
+use domain::cache::{connect_redis, Cache};
+use domain::sessions::{AppSessionStore, RedisSessionStore, SqlSessionStore};
+use domain::store::{Db, DbSettings};
+use domain::Services;
+use leptos::config::LeptosOptions;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tower_sessions::cookie::{time, SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::config::{redact_url, Config};
+use crate::middleware::csrf::CsrfConfig;
+use crate::middleware::security::SecurityConfig;
+use crate::routes::{self, RouterSettings};
+
+/// Shared state of the axum router.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub services: Services,
+    pub prometheus: PrometheusHandle,
+    pub metrics_token: Option<SecretString>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "outrival_session";
+
+/// The process-wide Prometheus recorder (installed once; every app in a test
+/// process shares it).
+fn prometheus() -> anyhow::Result<PrometheusHandle> {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    if let Some(h) = HANDLE.get() {
+        return Ok(h.clone());
+    }
+    let handle = PrometheusBuilder::new()
+        .set_buckets_for_metric(
+            Matcher::Full("http_request_duration_seconds".into()),
+            &[
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ],
+        )
+        .context("Failed to configure metrics buckets")?
+        .install_recorder()
+        .context("Failed to install the metrics recorder")?;
+    Ok(HANDLE.get_or_init(|| handle).clone())
+}
+
+/// A built application, bound to its port and ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    services: Services,
+    background: Vec<JoinHandle<()>>,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        tracing::info!(config = ?config, "starting Outrival");
+        let db = Db::connect(&DbSettings {
+            url: config.database_url.expose_secret().to_string(),
+            max_connections: config.database_max_connections,
+            min_connections: config.database_min_connections,
+            acquire_timeout: Duration::from_secs(5),
+        })
+        .await
+        .with_context(|| {
+            format!(
+                "database {}",
+                redact_url(config.database_url.expose_secret())
+            )
+        })?;
+
+        let redis = match &config.redis_url {
+            Some(url) => Some(
+                connect_redis(url.expose_secret(), config.redis_pool_size)
+                    .await
+                    .with_context(|| format!("Redis {}", redact_url(url.expose_secret())))?,
+            ),
+            None => None,
+        };
+        let cache = match &redis {
+            Some(pool) => Cache::Redis {
+                pool: pool.clone(),
+                prefix: config.redis_prefix.clone(),
+            },
+            None => Cache::Memory(Default::default()),
+        };
+        let sessions = match &redis {
+            Some(pool) => {
+                AppSessionStore::Redis(RedisSessionStore::new(pool.clone(), &config.redis_prefix))
+            }
+            None => AppSessionStore::Sql(SqlSessionStore::new(db.clone())),
+        };
+        let accounts = Accounts::new(
+            db.clone(),
+            cache.clone(),
+            AccountPolicy {
+                throttle: ThrottlePolicy {
+                    max_failures_per_account: config.login_max_failures,
+                    max_failures_per_ip: config.login_max_failures_per_ip,
+                    window: config.login_lockout,
+                },
+                session_absolute: config.session_max_lifetime,
+                invitation_ttl: config.invitation_ttl,
+                public_url: config.public_url.as_str().trim_end_matches('/').to_string(),
+                max_concurrent_hashes: config.password_hash_concurrency,
+            },
+        );
+        let services = Services::new(db, cache, sessions.clone(), accounts, config.trust_proxy);
+
+        let prometheus = prometheus()?;
+        let mut background = Vec::new();
+        if let AppSessionStore::Sql(store) = &sessions {
+            background.push(tokio::spawn(
+                store.clone().delete_expired_every(Duration::from_secs(600)),
+            ));
+        }
+        let upkeep = prometheus.clone();
+        background.push(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(5));
+            loop {
+                tick.tick().await;
+                upkeep.run_upkeep();
+            }
+        }));
+
+        let idle = time::Duration::seconds(config.session_idle_timeout.as_secs() as i64);
+        let session_layer = SessionManagerLayer::new(sessions)
+            .with_name(SESSION_COOKIE)
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(config.is_https())
+            .with_path("/")
+            .with_expiry(Expiry::OnInactivity(idle));
+
+        let leptos_options = LeptosOptions::builder()
+            .output_name("outrival")
+            .site_root(config.site_root.clone())
+            .site_pkg_dir("pkg")
+            .site_addr(config.bind_addr)
+            .build();
+        let state = AppState {
+            leptos_options,
+            services: services.clone(),
+            prometheus,
+            metrics_token: config.metrics_token.clone(),
+        };
+        let public_origin = config.public_url.origin().ascii_serialization();
+        let router = routes::router(
+            state,
+            RouterSettings {
+                csrf: CsrfConfig { public_origin },
+                security: SecurityConfig {
+                    https: config.is_https(),
+                },
+                body_limit: config.request_body_limit,
+                site_root: config.site_root.clone(),
+            },
+            session_layer,
+        );
+        let listener = TcpListener::bind(config.bind_addr)
+            .await
+            .with_context(|| format!("BIND_ADDR: cannot listen on {}", config.bind_addr))?;
+        Ok(Self {
+            listener,
+            router,
+            services,
+            background,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        tracing::info!(addr = %self.local_addr(), "listening");
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("the HTTP server failed")?;
+        for task in self.background {
+            task.abort();
+        }
+        self.services.db().close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

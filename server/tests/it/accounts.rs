@@ -1,0 +1,476 @@
+//! Sign-up, sign-in, sessions, sign-out, throttling and password changes.
+use crate::backend_test;
+use crate::common::{field_error, Backend, TestApp, PASSWORD};
+
+async fn first_user_becomes_admin_and_stays_signed_in(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (status, page) = app.browser().page("/signup").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Set up Outrival"),
+        "first visit offers set-up"
+    );
+
+    let dana = app.signed_up("Dana Scully", "Dana@Example.com").await;
+    let (status, me) = dana.call("/api/auth/whoami", &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(me["role"], "admin");
+    assert_eq!(
+        me["email"], "dana@example.com",
+        "emails are stored lower-case"
+    );
+
+    // The session carries across requests: the dashboard renders for Dana.
+    for _ in 0..2 {
+        let (status, page) = dana.page("/").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Welcome, Dana Scully"));
+    }
+    // A second sign-up (invite-only by default) is refused at the invitation field.
+    let (status, body) = app
+        .browser()
+        .call(
+            "/api/auth/signup",
+            &[
+                ("name", "Fox"),
+                ("email", "fox@example.com"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(field_error(&body, "invite")
+        .unwrap()
+        .contains("invitation only"));
+}
+backend_test!(first_user_becomes_admin_and_stays_signed_in);
+
+async fn anonymous_pages_redirect_to_sign_in(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let res = app.browser().get("/admin/users?page=2").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()["location"],
+        "/login?next=%2Fadmin%2Fusers%3Fpage%3D2"
+    );
+    let (status, body) = app.browser().call("/api/dashboard/figures", &[]).await;
+    assert_eq!(status, 401);
+    assert_eq!(body["code"], "unauthenticated");
+}
+backend_test!(anonymous_pages_redirect_to_sign_in);
+
+async fn logout_invalidates_the_old_cookie(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let dana = app.signed_up("Dana", "dana@example.com").await;
+    let old = dana.session_id().expect("a session cookie after sign-up");
+    if let Some(prefix) = &app.redis_prefix {
+        use fred::prelude::*;
+        let exists: i64 = app
+            .redis()
+            .await
+            .exists(format!("{prefix}session:{old}"))
+            .await
+            .unwrap();
+        assert_eq!(exists, 1, "the session lives in Redis");
+    }
+    let (status, _) = dana.call("/api/auth/logout", &[]).await;
+    assert_eq!(status, 200);
+    assert!(dana.session_id().is_none(), "the cookie is cleared");
+    if let Some(prefix) = &app.redis_prefix {
+        use fred::prelude::*;
+        let exists: i64 = app
+            .redis()
+            .await
+            .exists(format!("{prefix}session:{old}"))
+            .await
+            .unwrap();
+        assert_eq!(exists, 0, "logout deletes the session server-side");
+    }
+    let replay = dana.with_cookie(&old);
+    let res = replay.get("/").await;
+    assert_eq!(
+        res.status(),
+        303,
+        "the old cookie no longer signs anyone in"
+    );
+    assert!(res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
+}
+backend_test!(logout_invalidates_the_old_cookie);
+
+async fn session_id_changes_at_login(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let dana = app.signed_up("Dana", "dana@example.com").await;
+    let before = dana.session_id().unwrap();
+    let (status, body) = dana
+        .call(
+            "/api/auth/login",
+            &[("email", "dana@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let after = dana.session_id().unwrap();
+    assert_ne!(before, after, "signing in issues a new session id");
+    assert_eq!(
+        dana.with_cookie(&before).get("/").await.status(),
+        303,
+        "the pre-login id is dead"
+    );
+    assert_eq!(dana.get("/").await.status(), 200);
+}
+backend_test!(session_id_changes_at_login);
+
+async fn wrong_password_and_unknown_email_answer_alike(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.signed_up("Dana", "dana@example.com").await;
+    let b = app.browser();
+    let (s1, wrong) = b
+        .call(
+            "/api/auth/login",
+            &[
+                ("email", "dana@example.com"),
+                ("password", "Not-The-Password-1"),
+            ],
+        )
+        .await;
+    let (s2, unknown) = b
+        .call(
+            "/api/auth/login",
+            &[
+                ("email", "nobody@example.com"),
+                ("password", "Not-The-Password-1"),
+            ],
+        )
+        .await;
+    assert_eq!((s1, s2), (401, 401));
+    assert_eq!(wrong["code"], "invalid_credentials");
+    assert_eq!(wrong["message"], unknown["message"]);
+    assert_eq!(wrong["message"], "The email or password is incorrect.");
+    assert!(b.session_id().is_none());
+}
+backend_test!(wrong_password_and_unknown_email_answer_alike);
+
+async fn repeated_failures_lock_the_account(backend: Backend) {
+    let app = TestApp::spawn_with(
+        backend,
+        &[("LOGIN_MAX_FAILURES", "3"), ("LOGIN_LOCKOUT", "15m")],
+    )
+    .await;
+    app.signed_up("Dana", "dana@example.com").await;
+    let b = app.browser();
+    for attempt in 1..=2 {
+        let (status, body) = b
+            .call(
+                "/api/auth/login",
+                &[
+                    ("email", "dana@example.com"),
+                    ("password", "Wrong-Password-99"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 401, "attempt {attempt}: {body}");
+    }
+    let (status, body) = b
+        .call(
+            "/api/auth/login",
+            &[
+                ("email", "dana@example.com"),
+                ("password", "Wrong-Password-99"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(body["code"], "throttled");
+    assert_eq!(
+        body["message"],
+        "Too many failed sign-in attempts. Try again in 15 minutes."
+    );
+    // Even the right password waits for the lockout to end.
+    let (status, body) = b
+        .call(
+            "/api/auth/login",
+            &[("email", "dana@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(status, 429, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("Try again in"));
+}
+backend_test!(repeated_failures_lock_the_account);
+
+async fn changing_password_signs_out_other_sessions(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let laptop = app.signed_up("Dana", "dana@example.com").await;
+    let phone = app.browser();
+    let (status, _) = phone
+        .call(
+            "/api/auth/login",
+            &[("email", "dana@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let new_password = "Another-Strong-Passphrase-7";
+    let (status, body) = laptop
+        .call(
+            "/api/auth/change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", new_password),
+                ("new_password_confirm", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        laptop.get("/").await.status(),
+        200,
+        "the session that changed it stays signed in"
+    );
+    assert_eq!(phone.get("/").await.status(), 303, "other sessions end");
+
+    let (status, _) = app
+        .browser()
+        .call(
+            "/api/auth/login",
+            &[("email", "dana@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(status, 401, "the old password no longer works");
+    let (status, _) = app
+        .browser()
+        .call(
+            "/api/auth/login",
+            &[("email", "dana@example.com"), ("password", new_password)],
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let (status, body) = laptop
+        .call(
+            "/api/auth/change_password",
+            &[
+                ("current_password", "not-my-password"),
+                ("new_password", "Yet-Another-Passphrase-8"),
+                ("new_password_confirm", "Yet-Another-Passphrase-8"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        field_error(&body, "current_password").unwrap(),
+        "Your current password is not correct."
+    );
+}
+backend_test!(changing_password_signs_out_other_sessions);
+
+async fn sign_up_validates_every_field(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let b = app.browser();
+    let long_name = "n".repeat(101);
+    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+        (
+            vec![
+                ("name", ""),
+                ("email", "a@example.com"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+            "name",
+            "Enter your name.",
+        ),
+        (
+            vec![
+                ("name", &long_name),
+                ("email", "a@example.com"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+            "name",
+            "at most 100",
+        ),
+        (
+            vec![
+                ("name", "A"),
+                ("email", ""),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+            "email",
+            "Enter your email",
+        ),
+        (
+            vec![
+                ("name", "A"),
+                ("email", "not-an-email"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+            "email",
+            "valid email",
+        ),
+        (
+            vec![
+                ("name", "A"),
+                ("email", "a@example.com"),
+                ("password", "short"),
+                ("password_confirm", "short"),
+            ],
+            "password",
+            "at least 12",
+        ),
+        (
+            vec![
+                ("name", "A"),
+                ("email", "a@example.com"),
+                ("password", "password1234"),
+                ("password_confirm", "password1234"),
+            ],
+            "password",
+            "commonly used",
+        ),
+        (
+            vec![
+                ("name", "A"),
+                ("email", "alice.smith@example.com"),
+                ("password", "alice.smith@example.com"),
+                ("password_confirm", "alice.smith@example.com"),
+            ],
+            "password",
+            "cannot be your email",
+        ),
+        (
+            vec![
+                ("name", "A"),
+                ("email", "a@example.com"),
+                ("password", PASSWORD),
+                ("password_confirm", "Something-Else-12"),
+            ],
+            "password_confirm",
+            "do not match",
+        ),
+    ];
+    for (fields, field, expected) in cases {
+        let (status, body) = b.call("/api/auth/signup", &fields).await;
+        assert_eq!(status, 422, "{field}: {body}");
+        assert_eq!(body["code"], "validation");
+        let message =
+            field_error(&body, field).unwrap_or_else(|| panic!("no error for {field}: {body}"));
+        assert!(
+            message.contains(expected),
+            "{field}: {message:?} should mention {expected:?}"
+        );
+        assert!(
+            body["values"].get("password").is_none(),
+            "passwords are never echoed back"
+        );
+    }
+    // Nothing was half-saved: the next valid sign-up is still the first (admin).
+    let dana = app.signed_up("Dana", "dana@example.com").await;
+    assert_eq!(dana.call("/api/auth/whoami", &[]).await.1["role"], "admin");
+    // Duplicate email.
+    let (status, body) = app
+        .browser()
+        .call(
+            "/api/auth/signup",
+            &[
+                ("name", "D2"),
+                ("email", "DANA@example.com"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        field_error(&body, "email").is_some() || field_error(&body, "invite").is_some(),
+        "{body}"
+    );
+    // Login field errors.
+    let (status, body) = b
+        .call("/api/auth/login", &[("email", ""), ("password", "")])
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        field_error(&body, "email").is_some() && field_error(&body, "password").is_some(),
+        "{body}"
+    );
+}
+backend_test!(sign_up_validates_every_field);
+
+async fn plain_form_login_works_without_javascript(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.signed_up("Dana", "dana@example.com").await;
+    let b = app.browser();
+    let res = b
+        .form_post(
+            "/api/auth/login",
+            "/login",
+            &[
+                ("email", "dana@example.com"),
+                ("password", "Wrong-Password-99"),
+                ("next", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        302,
+        "a failed form post goes back to the form"
+    );
+    let back = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        back.contains("/login?") && back.contains("__err="),
+        "{back}"
+    );
+    let page = b
+        .client
+        .get(&back)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("The email or password is incorrect."),
+        "the error shows on the page"
+    );
+    assert!(
+        page.contains("value=\"dana@example.com\""),
+        "the typed email is kept"
+    );
+    assert!(!page.contains("Wrong-Password-99"), "the password is not");
+
+    let res = b
+        .form_post(
+            "/api/auth/login",
+            "/login?next=/account",
+            &[
+                ("email", "dana@example.com"),
+                ("password", PASSWORD),
+                ("next", "/account"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "/account");
+    assert_eq!(b.get("/account").await.status(), 200);
+    // An off-site `next` is ignored.
+    let res = b
+        .form_post(
+            "/api/auth/login",
+            "/login",
+            &[
+                ("email", "dana@example.com"),
+                ("password", PASSWORD),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(res.headers()["location"], "/");
+}
+backend_test!(plain_form_login_works_without_javascript);

@@ -1,0 +1,111 @@
+//! A client that behaves like a browser tab: keeps cookies, sends Origin on posts,
+//! and does not follow redirects (tests assert on them).
+use std::sync::Arc;
+
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response};
+use serde_json::Value;
+
+pub struct Browser {
+    pub client: Client,
+    jar: Arc<Jar>,
+    pub base: String,
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Self {
+        let jar = Arc::new(Jar::default());
+        let client = Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            client,
+            jar,
+            base: base.to_string(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    /// GET and return (status, body).
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let res = self.get(path).await;
+        (res.status().as_u16(), res.text().await.unwrap_or_default())
+    }
+
+    /// A server function called the way the hydrated app calls it (JSON answer).
+    pub async fn call(&self, path: &str, fields: &[(&str, &str)]) -> (u16, Value) {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("accept", "application/json")
+            .header("origin", &self.base)
+            .form(fields)
+            .send()
+            .await
+            .expect("POST");
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, body)
+    }
+
+    /// A plain HTML form post from `from_page` (no JavaScript).
+    pub async fn form_post(
+        &self,
+        path: &str,
+        from_page: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("origin", &self.base)
+            .header("referer", format!("{}{from_page}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// The session cookie's value, if the browser holds one.
+    pub fn session_id(&self) -> Option<String> {
+        let url = self.base.parse().expect("base url");
+        let header = self.jar.cookies(&url)?;
+        header
+            .to_str()
+            .ok()?
+            .split("; ")
+            .find_map(|c| c.strip_prefix("outrival_session=").map(str::to_string))
+    }
+
+    /// A new browser that presents only `session_id` (replaying a stolen or old cookie).
+    pub fn with_cookie(&self, session_id: &str) -> Browser {
+        let browser = Browser::new(&self.base);
+        let url = self.base.parse().expect("base url");
+        browser
+            .jar
+            .add_cookie_str(&format!("outrival_session={session_id}; Path=/"), &url);
+        browser
+    }
+}
+
+/// The message a JSON error gives for `field`.
+pub fn field_error(body: &Value, field: &str) -> Option<String> {
+    body["fields"]
+        .as_array()?
+        .iter()
+        .find(|f| f["field"] == field)
+        .and_then(|f| f["message"].as_str())
+        .map(str::to_string)
+}

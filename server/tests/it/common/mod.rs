@@ -1,0 +1,272 @@
+//! `spawn_app`, the backends and a cookie-keeping browser-like client.
+mod browser;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use server::{Application, Config};
+use sqlx::Connection;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use browser::{field_error, Browser};
+
+/// A strong password used across tests.
+pub const PASSWORD: &str = "Correct-Horse-Battery-9";
+
+/// Where a test's data lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite file, sessions in SQL, counters in process.
+    Sqlite,
+    /// PostgreSQL database, sessions and counters in Redis.
+    PostgresRedis,
+}
+
+impl Backend {
+    /// False (with a loud message) when the test command was told to skip the
+    /// PostgreSQL/Redis half because those servers are not on this machine.
+    pub fn available(self) -> bool {
+        if self == Backend::PostgresRedis
+            && std::env::var("OUTRIVAL_SKIP_SERVICES").as_deref() == Ok("1")
+        {
+            eprintln!("SKIPPED (PostgreSQL/Redis not available; OUTRIVAL_SKIP_SERVICES=1)");
+            return false;
+        }
+        true
+    }
+}
+
+fn admin_pg_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+pub fn redis_url() -> String {
+    std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// Owns the test's database; removes it when dropped.
+enum DataGuard {
+    Dir(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { name: String },
+}
+
+impl Drop for DataGuard {
+    fn drop(&mut self) {
+        if let DataGuard::Postgres { name } = self {
+            let name = name.clone();
+            // Drop runs outside async; use a private runtime on a plain thread.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_pg_url()).await {
+                        let _ = sqlx::query(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .execute(&mut conn)
+                        .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A running app and everything needed to stop, restart and inspect it.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    #[allow(dead_code)]
+    pub backend: Backend,
+    pub redis_prefix: Option<String>,
+    vars: Vec<(String, String)>,
+    running: Option<(oneshot::Sender<()>, JoinHandle<anyhow::Result<()>>)>,
+    services: Option<domain::Services>,
+    _data: Arc<DataGuard>,
+}
+
+impl TestApp {
+    /// A fresh app with its own empty database.
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, &[]).await
+    }
+
+    /// A fresh app with extra configuration variables.
+    pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let mut vars: Vec<(String, String)> = vec![
+            ("BIND_ADDR".into(), "127.0.0.1:0".into()),
+            ("SITE_ROOT".into(), "target/site-tests".into()),
+            ("PASSWORD_HASH_CONCURRENCY".into(), "2".into()),
+            ("DATABASE_MAX_CONNECTIONS".into(), "5".into()),
+            ("RUST_LOG".into(), "warn".into()),
+        ];
+        let (data, redis_prefix) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                vars.push((
+                    "DATABASE_URL".into(),
+                    format!("sqlite://{}/outrival.db", dir.path().display()),
+                ));
+                (DataGuard::Dir(dir), None)
+            }
+            Backend::PostgresRedis => {
+                let name = format!("test_{id}");
+                let mut conn = sqlx::PgConnection::connect(&admin_pg_url())
+                    .await
+                    .expect("PostgreSQL must be reachable at TEST_DATABASE_URL (see shared/notes/services.md)");
+                sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create database");
+                let mut url = url::Url::parse(&admin_pg_url()).unwrap();
+                url.set_path(&name);
+                vars.push(("DATABASE_URL".into(), url.to_string()));
+                let prefix = format!("test:{id}:");
+                vars.push(("REDIS_URL".into(), redis_url()));
+                vars.push(("REDIS_PREFIX".into(), prefix.clone()));
+                vars.push(("REDIS_POOL_SIZE".into(), "2".into()));
+                (DataGuard::Postgres { name }, Some(prefix))
+            }
+        };
+        for (k, v) in extra {
+            vars.retain(|(name, _)| name != k);
+            vars.push((k.to_string(), v.to_string()));
+        }
+        let mut app = TestApp {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            base: String::new(),
+            backend,
+            redis_prefix,
+            vars,
+            running: None,
+            services: None,
+            _data: Arc::new(data),
+        };
+        app.start().await;
+        app
+    }
+
+    async fn start(&mut self) {
+        let config = Config::from_vars(self.vars.clone()).expect("test configuration is valid");
+        let application = Application::build(config).await.expect("the app builds");
+        self.addr = application.local_addr();
+        self.base = format!("http://{}", self.addr);
+        self.services = Some(application.services().clone());
+        let (tx, rx) = oneshot::channel::<()>();
+        let handle = tokio::spawn(application.run_until_stopped(async {
+            let _ = rx.await;
+        }));
+        self.running = Some((tx, handle));
+    }
+
+    /// Stops the app gracefully and starts it again on the same database (and Redis).
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        self.start().await;
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some((tx, handle)) = self.running.take() {
+            let _ = tx.send(());
+            handle
+                .await
+                .expect("server task")
+                .expect("server stopped cleanly");
+        }
+    }
+
+    pub fn services(&self) -> &domain::Services {
+        self.services.as_ref().expect("app running")
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+
+    /// Signs up through the real form endpoint and returns the signed-in browser.
+    pub async fn signed_up(&self, name: &str, email: &str) -> Browser {
+        let browser = self.browser();
+        let (status, body) = browser
+            .call(
+                "/api/auth/signup",
+                &[
+                    ("name", name),
+                    ("email", email),
+                    ("password", PASSWORD),
+                    ("password_confirm", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "sign-up failed: {body}");
+        browser
+    }
+
+    /// An admin creates an account with `role`; returns a browser signed in as it.
+    pub async fn user_with_role(&self, admin: &Browser, email: &str, role: &str) -> Browser {
+        let (status, body) = admin
+            .call(
+                "/api/admin/create_user",
+                &[
+                    ("name", "Test Person"),
+                    ("email", email),
+                    ("role", role),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "create_user failed: {body}");
+        let browser = self.browser();
+        let (status, body) = browser
+            .call(
+                "/api/auth/login",
+                &[("email", email), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(status, 200, "login failed: {body}");
+        browser
+    }
+
+    /// A Redis connection for inspecting what the app stored.
+    pub async fn redis(&self) -> fred::clients::Client {
+        use fred::prelude::*;
+        let client = Builder::from_config(Config::from_url(&redis_url()).unwrap())
+            .build()
+            .unwrap();
+        client.init().await.expect("redis reachable");
+        client
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((tx, _)) = self.running.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Runs one test body on each backend: `backend_test!(name);` after `async fn name(backend: Backend)`.
+#[macro_export]
+macro_rules! backend_test {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::common::Backend::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres_redis() {
+                if $crate::common::Backend::PostgresRedis.available() {
+                    super::$name($crate::common::Backend::PostgresRedis).await
+                }
+            }
+        }
+    };
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the real app on port 0, driven over HTTP like a browser.
+//! Each behaviour runs on SQLite (in-process defaults) and on PostgreSQL + Redis.
+mod common;
+
+mod accounts;
+mod admin;
+mod operations;
+mod restart;
+mod security;
