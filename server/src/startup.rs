@@ -119,6 +119,7 @@ impl Application {
                     window: config.login_lockout,
                 },
                 session_absolute: config.session_max_lifetime,
+                session_idle: config.session_idle_timeout,
                 invitation_ttl: config.invitation_ttl,
                 public_url: config.public_url.as_str().trim_end_matches('/').to_string(),
                 max_concurrent_hashes: config.password_hash_concurrency,

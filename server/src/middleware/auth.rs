@@ -7,7 +7,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::accounts::CurrentUser;
-use domain::sessions::{SessionAuth, AUTH_KEY};
+use domain::sessions::{SessionAuth, AUTH_KEY, SEEN_KEY};
 use domain::Services;
 use http::{Method, StatusCode};
 use tower_sessions::Session;
@@ -51,6 +51,7 @@ pub async fn authenticate(
             Ok(Some(user)) => {
                 tracing::debug!(user.id = %user.id, "request authenticated");
                 req.extensions_mut().insert(user);
+                slide_expiry(&session, &services).await;
             }
             Ok(None) => {
                 // Password changed, account disabled or lifetime over: end this session.
@@ -65,6 +66,19 @@ pub async fn authenticate(
         }
     }
     next.run(req).await
+}
+
+/// Marks the session seen (which saves it with a fresh expiry) when the last mark is
+/// older than the refresh interval.
+async fn slide_expiry(session: &Session, services: &Services) {
+    let now = domain::time::now_ms();
+    let every = services.accounts().session_refresh_every().as_millis() as i64;
+    let seen: Option<i64> = session.get(SEEN_KEY).await.ok().flatten();
+    if seen.is_none_or(|seen| now - seen >= every) {
+        if let Err(e) = session.insert(SEEN_KEY, now).await {
+            tracing::warn!(error = %e, "failed to refresh a session");
+        }
+    }
 }
 
 fn unavailable() -> Response {

@@ -474,3 +474,37 @@ async fn plain_form_login_works_without_javascript(backend: Backend) {
     assert_eq!(res.headers()["location"], "/");
 }
 backend_test!(plain_form_login_works_without_javascript);
+
+async fn idle_sessions_expire_and_activity_keeps_them_alive(backend: Backend) {
+    use std::time::Duration;
+    let app = TestApp::spawn_with(backend, &[("SESSION_IDLE_TIMEOUT", "2s")]).await;
+    let dana = app.signed_up("Dana", "dana@example.com").await;
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        assert_eq!(
+            dana.get("/").await.status(),
+            200,
+            "activity within the idle timeout keeps the session"
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(3200)).await;
+    assert_eq!(dana.get("/").await.status(), 303, "an idle session ends");
+}
+backend_test!(idle_sessions_expire_and_activity_keeps_them_alive);
+
+async fn sessions_end_at_their_absolute_lifetime(backend: Backend) {
+    use std::time::Duration;
+    let app = TestApp::spawn_with(backend, &[("SESSION_MAX_LIFETIME", "2s")]).await;
+    let dana = app.signed_up("Dana", "dana@example.com").await;
+    assert_eq!(dana.get("/").await.status(), 200);
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        dana.get("/").await;
+    }
+    assert_eq!(
+        dana.get("/").await.status(),
+        303,
+        "however active, a session ends at its lifetime"
+    );
+}
+backend_test!(sessions_end_at_their_absolute_lifetime);

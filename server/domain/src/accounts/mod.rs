@@ -29,6 +29,8 @@ pub struct AccountPolicy {
     pub throttle: ThrottlePolicy,
     /// A session ends this long after sign-in, however active it is.
     pub session_absolute: Duration,
+    /// A session ends after this long without a request.
+    pub session_idle: Duration,
     pub invitation_ttl: Duration,
     /// The public base URL, for invitation links.
     pub public_url: String,
@@ -121,6 +123,12 @@ impl Accounts {
 
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// How often an active session's expiry is pushed back: often enough for the idle
+    /// timeout to slide, rarely enough not to write on every request.
+    pub fn session_refresh_every(&self) -> Duration {
+        (self.policy.session_idle / 4).min(Duration::from_secs(60))
     }
 
     /// What the sign-up page should offer.

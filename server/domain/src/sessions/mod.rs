@@ -15,6 +15,9 @@ pub use sql::SqlSessionStore;
 /// The session key under which the signed-in identity is kept.
 pub const AUTH_KEY: &str = "auth";
 
+/// When the session's expiry was last pushed back (Unix ms).
+pub const SEEN_KEY: &str = "seen";
+
 /// Who a session belongs to, written at sign-in.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct SessionAuth {

@@ -19,6 +19,11 @@ impl std::fmt::Debug for RedisSessionStore {
     }
 }
 
+/// Milliseconds until the record expires (at least 1).
+fn ttl_ms(record: &Record) -> i64 {
+    ((record.expiry_date - time::OffsetDateTime::now_utc()).whole_milliseconds() as i64).max(1)
+}
+
 impl RedisSessionStore {
     pub fn new(pool: fred::clients::Pool, prefix: &str) -> Self {
         Self {
@@ -32,17 +37,19 @@ impl RedisSessionStore {
         format!("{}{id}", self.prefix)
     }
 
-    async fn write(&self, record: &Record, options: SetOptions) -> session_store::Result<bool> {
-        let ttl = (record.expiry_date - time::OffsetDateTime::now_utc())
-            .whole_seconds()
-            .max(1);
+    /// SET with a millisecond TTL; false when `NX` found the key taken.
+    async fn write(
+        &self,
+        record: &Record,
+        options: Option<SetOptions>,
+    ) -> session_store::Result<bool> {
         let done: Option<String> = self
             .pool
             .set(
                 self.key(&record.id.to_string()),
                 encode(record)?,
-                Some(Expiration::EX(ttl)),
-                Some(options),
+                Some(Expiration::PX(ttl_ms(record))),
+                options,
                 false,
             )
             .await
@@ -54,7 +61,7 @@ impl RedisSessionStore {
 #[async_trait]
 impl SessionStore for RedisSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        while !self.write(record, SetOptions::NX).await? {
+        while !self.write(record, Some(SetOptions::NX)).await? {
             record.id = Id::default();
         }
         Ok(())
@@ -62,20 +69,7 @@ impl SessionStore for RedisSessionStore {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         // Upsert: a session cycled or re-saved after its key expired must still persist.
-        let ttl = (record.expiry_date - time::OffsetDateTime::now_utc())
-            .whole_seconds()
-            .max(1);
-        let _: () = self
-            .pool
-            .set(
-                self.key(&record.id.to_string()),
-                encode(record)?,
-                Some(Expiration::EX(ttl)),
-                None,
-                false,
-            )
-            .await
-            .map_err(backend_error)?;
+        self.write(record, None).await?;
         Ok(())
     }
 
