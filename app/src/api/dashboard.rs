@@ -8,5 +8,5 @@ use crate::error::AppError;
 pub async fn load_dashboard() -> Result<DashboardFigures, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
-    Ok(services()?.accounts().dashboard(&user).await?)
+    Ok(domain::dashboard::figures(services()?.db(), &user).await?)
 }

@@ -8,8 +8,8 @@ use super::{invitations, settings, users, Accounts, CurrentUser};
 use crate::error::{Error, FieldErrors, Result};
 use crate::time::now_ms;
 use crate::types::{
-    AccountSettings, AuditEntry, CreatedInvitation, DashboardFigures, InvitationSummary, Page,
-    Role, SignupMode, UserSummary,
+    AccountSettings, AuditEntry, CreatedInvitation, InvitationSummary, Page, Role, SignupMode,
+    UserSummary,
 };
 
 /// Page sizes are bounded whatever the caller asks for.
@@ -298,35 +298,5 @@ impl Accounts {
         actor.require(Role::Admin)?;
         let (page, per_page) = clamp_page(page, per_page);
         audit::page(&self.db, page, per_page).await
-    }
-
-    /// The dashboard's figures. Admins see installation-wide numbers; everyone sees
-    /// their own recent activity.
-    pub async fn dashboard(&self, user: &CurrentUser) -> Result<DashboardFigures> {
-        let week_ago = now_ms() - 7 * 24 * 3600 * 1000;
-        let me = users::by_id(&self.db, &user.id)
-            .await?
-            .ok_or(Error::Unauthenticated)?;
-        let (users_by_role, users_disabled) = users::counts_by_role(&self.db).await?;
-        let is_admin = user.role == Role::Admin;
-        Ok(DashboardFigures {
-            users_total: users_by_role.iter().map(|(_, n)| n).sum(),
-            users_by_role,
-            users_disabled,
-            invitations_pending: if is_admin {
-                invitations::count_pending(&self.db).await?
-            } else {
-                0
-            },
-            sign_ins_last_7_days: audit::count_since(&self.db, action::LOGIN, week_ago).await?,
-            failed_sign_ins_last_7_days: if is_admin {
-                audit::count_since(&self.db, action::LOGIN_FAILED, week_ago).await?
-            } else {
-                0
-            },
-            my_last_login_at: me.last_login_at,
-            recent_activity: audit::recent_for_user(&self.db, &user.id, 8).await?,
-            signup_mode: settings::signup_mode(&self.db).await?,
-        })
     }
 }

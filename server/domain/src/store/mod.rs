@@ -42,6 +42,9 @@ impl Db {
             .max_connections(settings.max_connections)
             .min_connections(settings.min_connections)
             .acquire_timeout(settings.acquire_timeout)
+            // A ping before every acquire doubles the round trips of each query; broken
+            // connections surface as query errors and are replaced by the pool anyway.
+            .test_before_acquire(false)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
