@@ -12,14 +12,15 @@ pub fn Pager(
     page: u32,
     page_count: u32,
     total: u64,
-    #[prop(into)] noun: String,
+    /// What is counted, singular and plural: ("person", "people").
+    noun: (&'static str, &'static str),
 ) -> impl IntoView {
     let link = move |p: u32| format!("{base}?{keep}page={p}");
     let (prev, next) = (link(page.saturating_sub(1).max(1)), link(page + 1));
     view! {
         <nav class="pager" aria-label="Pagination">
             <span class="muted">
-                {format!("{total} {noun}")}
+                {format!("{total} {}", if total == 1 { noun.0 } else { noun.1 })}
                 {(page_count > 1).then(|| format!(" · page {page} of {page_count}"))}
             </span>
             <span class="pager-links">

@@ -44,7 +44,7 @@ pub fn AuditPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <Pager base="/admin/audit" page=list.page page_count total=list.total noun="entries"/>
+                            <Pager base="/admin/audit" page=list.page page_count total=list.total noun=("entry", "entries")/>
                         }.into_any()
                     }
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),

@@ -106,7 +106,7 @@ pub fn InvitationsPage() -> impl IntoView {
                                         </tbody>
                                     </table>
                                 </div>
-                                <Pager base="/admin/invitations" page=list.page page_count total=list.total noun="invitations"/>
+                                <Pager base="/admin/invitations" page=list.page page_count total=list.total noun=("invitation", "invitations")/>
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),

@@ -71,7 +71,7 @@ pub fn UsersPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <Pager base="/admin/users" keep page=list.page page_count total=list.total noun="people"/>
+                            <Pager base="/admin/users" keep page=list.page page_count total=list.total noun=("person", "people")/>
                         }.into_any()
                     }
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
