@@ -97,3 +97,22 @@ async fn unknown_pages_are_404_with_a_request_id(backend: Backend) {
     );
 }
 backend_test!(unknown_pages_are_404_with_a_request_id);
+
+async fn pages_are_compressed_for_browsers_that_ask(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for (asked, expected) in [("br", "br"), ("gzip", "gzip")] {
+        let res = app
+            .browser()
+            .client
+            .get(format!("{}/login", app.base))
+            .header("accept-encoding", asked)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-encoding"], expected);
+    }
+    let plain = app.browser().get("/login").await;
+    assert!(plain.headers().get("content-encoding").is_none());
+}
+backend_test!(pages_are_compressed_for_browsers_that_ask);

@@ -56,9 +56,7 @@ impl Accounts {
         ip: &str,
     ) -> Result<UserSummary> {
         actor.require(Role::Admin)?;
-        let user = users::by_id(&self.db, user_id)
-            .await?
-            .ok_or(Error::NotFound)?;
+        let user = users::get(&self.db, user_id).await?;
         if user.role() == role {
             return Ok(user.summary());
         }
@@ -72,9 +70,7 @@ impl Accounts {
         let mut e = event(actor, action::ROLE_CHANGED, &user, ip);
         e.detail = Some(format!("{} → {}", user.role(), role));
         audit::record(&self.db, e).await;
-        let updated = users::by_id(&self.db, user_id)
-            .await?
-            .ok_or(Error::NotFound)?;
+        let updated = users::get(&self.db, user_id).await?;
         Ok(updated.summary())
     }
 
@@ -87,9 +83,7 @@ impl Accounts {
         ip: &str,
     ) -> Result<UserSummary> {
         actor.require(Role::Admin)?;
-        let user = users::by_id(&self.db, user_id)
-            .await?
-            .ok_or(Error::NotFound)?;
+        let user = users::get(&self.db, user_id).await?;
         if disabled && user.id == actor.id {
             return Err(Error::Conflict(
                 "You cannot disable your own account.".into(),
@@ -112,9 +106,7 @@ impl Accounts {
             };
             audit::record(&self.db, event(actor, name, &user, ip)).await;
         }
-        let updated = users::by_id(&self.db, user_id)
-            .await?
-            .ok_or(Error::NotFound)?;
+        let updated = users::get(&self.db, user_id).await?;
         Ok(updated.summary())
     }
 

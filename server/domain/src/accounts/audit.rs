@@ -33,6 +33,26 @@ pub struct AuditEvent<'a> {
     pub detail: Option<String>,
 }
 
+impl<'a> AuditEvent<'a> {
+    /// Something a person did to their own account (they are actor and subject).
+    pub fn own(action: &'a str, user_id: &'a str, email: &'a str, ip: &'a str) -> Self {
+        Self {
+            actor_id: Some(user_id),
+            actor: Some(email),
+            action,
+            subject_id: Some(user_id),
+            subject: Some(email),
+            ip: Some(ip),
+            detail: None,
+        }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
 /// Appends an event. A failure is logged, never shown: the action itself succeeded.
 pub async fn record(db: &Db, event: AuditEvent<'_>) {
     let result = sqlx::query(

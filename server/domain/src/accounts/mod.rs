@@ -232,15 +232,8 @@ impl Accounts {
         users::touch_login(&self.db, &user.id).await?;
         audit::record(
             &self.db,
-            AuditEvent {
-                actor_id: Some(&user.id),
-                actor: Some(&user.email),
-                action: action::SIGNUP,
-                subject_id: Some(&user.id),
-                subject: Some(&user.email),
-                ip: Some(ip),
-                detail: Some(format!("role {}", user.role)),
-            },
+            AuditEvent::own(action::SIGNUP, &user.id, &user.email, ip)
+                .with_detail(format!("role {}", user.role)),
         )
         .await;
         Ok(signed_in(&user))
@@ -302,15 +295,8 @@ impl Accounts {
             metrics::counter!("login_failures_total", "reason" => "disabled").increment(1);
             audit::record(
                 &self.db,
-                AuditEvent {
-                    actor_id: Some(&user.id),
-                    actor: Some(&user.email),
-                    action: action::LOGIN_FAILED,
-                    subject_id: Some(&user.id),
-                    subject: Some(&user.email),
-                    ip: Some(ip),
-                    detail: Some("account disabled".into()),
-                },
+                AuditEvent::own(action::LOGIN_FAILED, &user.id, &user.email, ip)
+                    .with_detail("account disabled"),
             )
             .await;
             return Err(Error::AccountDisabled);
@@ -319,15 +305,7 @@ impl Accounts {
         users::touch_login(&self.db, &user.id).await?;
         audit::record(
             &self.db,
-            AuditEvent {
-                actor_id: Some(&user.id),
-                actor: Some(&user.email),
-                action: action::LOGIN,
-                subject_id: Some(&user.id),
-                subject: Some(&user.email),
-                ip: Some(ip),
-                detail: None,
-            },
+            AuditEvent::own(action::LOGIN, &user.id, &user.email, ip),
         )
         .await;
         Ok(signed_in(&user))
@@ -337,15 +315,7 @@ impl Accounts {
     pub async fn logged_out(&self, user: &CurrentUser, ip: &str) {
         audit::record(
             &self.db,
-            AuditEvent {
-                actor_id: Some(&user.id),
-                actor: Some(&user.email),
-                action: action::LOGOUT,
-                subject_id: Some(&user.id),
-                subject: Some(&user.email),
-                ip: Some(ip),
-                detail: None,
-            },
+            AuditEvent::own(action::LOGOUT, &user.id, &user.email, ip),
         )
         .await;
     }
@@ -399,15 +369,8 @@ impl Accounts {
         let epoch = users::set_password(&self.db, &user.id, &hash).await?;
         audit::record(
             &self.db,
-            AuditEvent {
-                actor_id: Some(&user.id),
-                actor: Some(&user.email),
-                action: action::PASSWORD_CHANGED,
-                subject_id: Some(&user.id),
-                subject: Some(&user.email),
-                ip: Some(ip),
-                detail: Some("other sessions signed out".into()),
-            },
+            AuditEvent::own(action::PASSWORD_CHANGED, &user.id, &user.email, ip)
+                .with_detail("other sessions signed out"),
         )
         .await;
         Ok(SessionAuth {

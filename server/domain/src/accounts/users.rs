@@ -66,6 +66,11 @@ pub async fn by_id(db: &Db, id: &str) -> crate::Result<Option<UserRecord>> {
     )
 }
 
+/// The user with `id`, or `NotFound`.
+pub async fn get(db: &Db, id: &str) -> crate::Result<UserRecord> {
+    by_id(db, id).await?.ok_or(crate::Error::NotFound)
+}
+
 pub async fn count(db: &Db) -> crate::Result<u64> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(db.pool())
