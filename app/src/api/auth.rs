@@ -10,6 +10,13 @@ pub async fn whoami() -> Result<Option<Viewer>, AppError> {
     Ok(crate::api::ssr::current_user().map(|u| u.viewer()))
 }
 
+/// `Ok` for admins; `Forbidden` (with status 403) for anyone else.
+#[server(endpoint = "auth/require_admin")]
+pub async fn require_admin() -> Result<(), AppError> {
+    crate::api::ssr::require_role(domain::types::Role::Admin)?;
+    Ok(())
+}
+
 /// What the sign-up page should show: first-user set-up, open sign-up, or an invitation.
 #[server(endpoint = "auth/signup_context")]
 pub async fn load_signup_context(invite: Option<String>) -> Result<SignupContext, AppError> {

@@ -51,7 +51,14 @@ fn Navigation(user: Viewer) -> impl IntoView {
             <span class="menu-icon" aria-hidden="true"></span>
             "Menu"
         </button>
-        <nav id="primary-nav" class="primary-nav" class:open=move || open.get() aria-label="Main">
+        // Any link or button in the menu leaves the page or signs out: close the menu.
+        <nav
+            id="primary-nav"
+            class="primary-nav"
+            class:open=move || open.get()
+            aria-label="Main"
+            on:click=move |_| open.set(false)
+        >
             <A href="/" exact=true>"Dashboard"</A>
             {is_admin.then(|| view! {
                 <A href="/admin/users">"Users"</A>

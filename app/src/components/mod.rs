@@ -2,5 +2,6 @@
 pub mod error;
 pub mod form;
 pub mod format;
+pub mod guard;
 pub mod layout;
 pub mod pager;

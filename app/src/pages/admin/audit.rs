@@ -6,10 +6,16 @@ use super::page_param;
 use crate::api::admin::audit_log;
 use crate::components::error::ErrorPanel;
 use crate::components::format::{audit_action_label, format_time};
+use crate::components::guard::AdminOnly;
 use crate::components::pager::Pager;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
+    view! { <AdminOnly><Audit/></AdminOnly> }
+}
+
+#[component]
+fn Audit() -> impl IntoView {
     let page = page_param();
     let entries = Resource::new(move || page.get(), audit_log);
     view! {

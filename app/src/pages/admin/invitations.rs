@@ -10,10 +10,16 @@ use crate::api::admin::{
 use crate::components::error::{ErrorPanel, FormAlert};
 use crate::components::form::{last_error, Field, SelectField};
 use crate::components::format::{format_date, format_time};
+use crate::components::guard::AdminOnly;
 use crate::components::pager::Pager;
 
 #[component]
 pub fn InvitationsPage() -> impl IntoView {
+    view! { <AdminOnly><Invitations/></AdminOnly> }
+}
+
+#[component]
+fn Invitations() -> impl IntoView {
     let page = page_param();
     let create = ServerAction::<CreateInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();

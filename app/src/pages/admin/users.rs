@@ -9,10 +9,16 @@ use crate::api::admin::{list_users, CreateUser, SetDisabled, SetRole};
 use crate::components::error::{ErrorPanel, FormAlert};
 use crate::components::form::{last_error, Field, SelectField};
 use crate::components::format::{format_date, format_time};
+use crate::components::guard::AdminOnly;
 use crate::components::pager::Pager;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    view! { <AdminOnly><Users/></AdminOnly> }
+}
+
+#[component]
+fn Users() -> impl IntoView {
     let query = use_query_map();
     let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
     let page = page_param();

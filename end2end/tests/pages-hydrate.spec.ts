@@ -1,0 +1,119 @@
+// The server-rendered pages come alive in the browser: the WASM bundle hydrates
+// them without errors, and after that forms and buttons work in the page itself.
+import { expect, test } from "./support/fixtures";
+
+import { ADMIN, ADMIN_STATE, PHONE, open, uniqueEmail, waitForHydration, watchConsole } from "./support/app";
+
+test.describe("a visitor", () => {
+  test("the sign-in page hydrates without console errors", async ({ page }) => {
+    const errors = watchConsole(page);
+    const response = await page.goto("/login");
+    expect(response?.status()).toBe(200);
+    await waitForHydration(page);
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
+    expect(errors, "console errors on /login").toEqual([]);
+  });
+
+  test("a failed sign-in shows the alert in the page, without a reload", async ({ page }) => {
+    // The server function answers a wrong password with 401, which Chromium notes
+    // in the console; that one message is expected.
+    const errors = watchConsole(page, [/Failed to load resource: .*status of 401 .*\/api\/auth\/login\b/]);
+    await open(page, "/login");
+    // A full page load would wipe this marker.
+    await page.evaluate(() => {
+      (window as unknown as { __e2eStillHere: boolean }).__e2eStillHere = true;
+    });
+    let documentRequests = 0;
+    page.on("request", (request) => {
+      if (request.resourceType() === "document") documentRequests += 1;
+    });
+
+    const email = uniqueEmail("nobody");
+    await page.getByLabel("Email", { exact: true }).fill(email);
+    await page.getByLabel("Password", { exact: true }).fill("not-the-password-at-all");
+    await page.getByRole("button", { name: "Sign in" }).click();
+
+    await expect(page.getByRole("alert")).toContainText("The email or password is incorrect.");
+    expect(await page.evaluate(() => (window as unknown as { __e2eStillHere?: boolean }).__e2eStillHere)).toBe(true);
+    expect(documentRequests, "no page load happened").toBe(0);
+    await expect(page).toHaveURL("/login");
+    await expect(page.getByLabel("Email", { exact: true })).toHaveValue(email);
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
+    expect(errors, "console errors on /login").toEqual([]);
+  });
+});
+
+test.describe("the admin", () => {
+  test.use({ storageState: ADMIN_STATE });
+
+  test("the dashboard hydrates without console errors", async ({ page }) => {
+    const errors = watchConsole(page);
+    const response = await page.goto("/");
+    expect(response?.status()).toBe(200);
+    await waitForHydration(page);
+    await expect(page.getByRole("heading", { name: `Welcome, ${ADMIN.name}` })).toBeVisible();
+    await expect(page.locator("article.stat")).toHaveCount(5);
+    expect(errors, "console errors on /").toEqual([]);
+  });
+
+  test("moving between pages happens in the page, without errors", async ({ page }) => {
+    const errors = watchConsole(page);
+    await open(page, "/");
+    await page.evaluate(() => {
+      (window as unknown as { __e2eStillHere: boolean }).__e2eStillHere = true;
+    });
+    const nav = page.locator("nav#primary-nav");
+    for (const [link, path, heading] of [
+      ["Users", "/admin/users", "Users"],
+      ["Invitations", "/admin/invitations", "Invitations"],
+      ["Audit log", "/admin/audit", "Audit log"],
+      ["Account", "/account", "Your account"],
+      ["Dashboard", "/", `Welcome, ${ADMIN.name}`],
+    ]) {
+      await nav.getByRole("link", { name: link, exact: true }).click();
+      await expect(page).toHaveURL(path);
+      await expect(page.getByRole("heading", { name: heading, level: 1 })).toBeVisible();
+      await expect(nav.getByRole("link", { name: link, exact: true })).toHaveAttribute("aria-current", "page");
+    }
+    expect(await page.evaluate(() => (window as unknown as { __e2eStillHere?: boolean }).__e2eStillHere)).toBe(true);
+    expect(errors, "console errors while navigating").toEqual([]);
+  });
+
+  test.describe("on a phone", () => {
+    test.use({ viewport: PHONE });
+
+    test("the Menu button opens and closes the navigation", async ({ page }) => {
+      const errors = watchConsole(page);
+      await open(page, "/");
+      const menu = page.getByRole("button", { name: "Menu" });
+      const users = page.locator("nav#primary-nav").getByRole("link", { name: "Users" });
+      await expect(menu).toHaveAttribute("aria-expanded", "false");
+      await expect(menu).toHaveAttribute("aria-controls", "primary-nav");
+      await expect(users).toBeHidden();
+
+      await menu.click();
+      await expect(menu).toHaveAttribute("aria-expanded", "true");
+      await expect(users).toBeVisible();
+
+      await menu.click();
+      await expect(menu).toHaveAttribute("aria-expanded", "false");
+      await expect(users).toBeHidden();
+      expect(errors, "console errors").toEqual([]);
+    });
+
+    test("following a link in the menu closes the menu", async ({ page }) => {
+      await open(page, "/");
+      const menu = page.getByRole("button", { name: "Menu" });
+      const nav = page.locator("nav#primary-nav");
+      await menu.click();
+      await expect(menu).toHaveAttribute("aria-expanded", "true");
+      await nav.getByRole("link", { name: "Users" }).click();
+      await expect(page).toHaveURL("/admin/users");
+      await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
+      // The new page's content, not the open menu, should be what the person sees.
+      await expect(menu).toHaveAttribute("aria-expanded", "false");
+      await expect(nav.getByRole("link", { name: "Invitations" })).toBeHidden();
+    });
+  });
+});
