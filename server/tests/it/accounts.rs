@@ -270,7 +270,9 @@ async fn sign_up_validates_every_field(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let b = app.browser();
     let long_name = "n".repeat(101);
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    // (form fields, the field that must carry an error, words the message must contain)
+    type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
         (
             vec![
                 ("name", ""),
