@@ -193,7 +193,7 @@ for attempt in 1 2 3; do
     # scratch folder so no .env is picked up.
     ( cd "$TMP" && exec env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$HOME" \
         BIND_ADDR="127.0.0.1:$PORT" SITE_ROOT="$TMP/site" DATABASE_URL="sqlite://$TMP/bench.db" \
-        RUST_LOG=warn DATABASE_MAX_CONNECTIONS=16 "$BIN" ) >"$TMP/server.log" 2>&1 &
+        RUST_LOG=warn "$BIN" ) >"$TMP/server.log" 2>&1 &
     SERVER_PID=$!
     up=0
     for _ in $(seq 1 $(( START_TIMEOUT * 10 ))); do
@@ -445,7 +445,7 @@ MD=$RESULTS_DIR/latest.md.tmp
     echo "| Build | release, $BUILD_KIND; binary $(rel "$BIN") built $BIN_TIME |"
     echo "| Site | $(rel "$SITE") |"
     echo "| Load | wrk $WRK_VERSION, $THREADS threads, $DURATION per case, --timeout $WRK_TIMEOUT, Accept-Encoding: ${ACCEPT_ENCODING:-none}; wrk and the server share this machine |"
-    echo "| Server | SQLite (fresh), DATABASE_MAX_CONNECTIONS=16, RUST_LOG=warn, 127.0.0.1 |"
+    echo "| Server | SQLite (fresh), default pool (4), RUST_LOG=warn, 127.0.0.1 |"
     echo
     echo "## HTTP"
     echo

@@ -7,7 +7,7 @@ use axum::Router;
 use domain::Services;
 use http::{HeaderValue, Request};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -38,6 +38,15 @@ fn leptos_context(services: Services) -> impl Fn() + Clone + Send + Sync + 'stat
     }
 }
 
+/// The app's routes, generated once per process. Generating them sets a process-wide
+/// Leptos flag under which any resource first polled stays pending forever
+/// (leptos-rs/leptos#4773), so it must never overlap a request being served — which
+/// building a second application in the same process (tests, restarts) would do.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub struct RouterSettings {
     pub csrf: CsrfConfig,
     pub security: SecurityConfig,
@@ -53,12 +62,9 @@ pub fn router(
     let context = leptos_context(state.services.clone());
     let shell_options = state.leptos_options.clone();
     let pages = Router::new()
-        .leptos_routes_with_context(
-            &state,
-            generate_route_list(App),
-            context.clone(),
-            move || shell(shell_options.clone()),
-        )
+        .leptos_routes_with_context(&state, route_list(), context.clone(), move || {
+            shell(shell_options.clone())
+        })
         .route_layer(from_fn(auth::guard_pages))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

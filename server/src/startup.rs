@@ -1,6 +1,6 @@
 //! Building the application from its configuration, and running it until a signal.
 use std::net::SocketAddr;
-use std::sync::OnceLock;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -46,8 +46,9 @@ pub const SESSION_COOKIE: &str = "outrival_session";
 /// The process-wide Prometheus recorder (installed once; every app in a test
 /// process shares it).
 fn prometheus() -> anyhow::Result<PrometheusHandle> {
-    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
-    if let Some(h) = HANDLE.get() {
+    static HANDLE: Mutex<Option<PrometheusHandle>> = Mutex::new(None);
+    let mut slot = HANDLE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(h) = slot.as_ref() {
         return Ok(h.clone());
     }
     let handle = PrometheusBuilder::new()
@@ -60,7 +61,8 @@ fn prometheus() -> anyhow::Result<PrometheusHandle> {
         .context("Failed to configure metrics buckets")?
         .install_recorder()
         .context("Failed to install the metrics recorder")?;
-    Ok(HANDLE.get_or_init(|| handle).clone())
+    *slot = Some(handle.clone());
+    Ok(handle)
 }
 
 /// A built application, bound to its port and ready to serve.

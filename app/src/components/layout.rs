@@ -2,7 +2,6 @@
 //! signed-in person's name with a sign-out button.
 use domain::types::{Role, Viewer};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use crate::api::auth::Logout;
@@ -59,13 +58,13 @@ fn Navigation(user: Viewer) -> impl IntoView {
             aria-label="Main"
             on:click=move |_| open.set(false)
         >
-            <A href="/" exact=true>"Dashboard"</A>
+            <NavLink href="/" exact=true>"Dashboard"</NavLink>
             {is_admin.then(|| view! {
-                <A href="/admin/users">"Users"</A>
-                <A href="/admin/invitations">"Invitations"</A>
-                <A href="/admin/audit">"Audit log"</A>
+                <NavLink href="/admin/users">"Users"</NavLink>
+                <NavLink href="/admin/invitations">"Invitations"</NavLink>
+                <NavLink href="/admin/audit">"Audit log"</NavLink>
             })}
-            <A href="/account">"Account"</A>
+            <NavLink href="/account">"Account"</NavLink>
             <div class="nav-user">
                 <span class="nav-user-name" title=user.email.clone()>
                     {user.name.clone()}
@@ -77,4 +76,21 @@ fn Navigation(user: Viewer) -> impl IntoView {
             </div>
         </nav>
     }
+}
+
+/// A navigation link marked `aria-current="page"` on its own page (and, unless
+/// `exact`, below it). The router still handles the click in the browser; this is a
+/// plain `<a>` because the router's `<A>` costs a reactive route match per link on
+/// every server render.
+#[component]
+fn NavLink(href: &'static str, #[prop(optional)] exact: bool, children: Children) -> impl IntoView {
+    let pathname = use_location().pathname;
+    let current = move || {
+        pathname.with(|path| {
+            let here = path == href
+                || (!exact && path.starts_with(href) && path[href.len()..].starts_with('/'));
+            here.then_some("page")
+        })
+    };
+    view! { <a href=href aria-current=current>{children()}</a> }
 }

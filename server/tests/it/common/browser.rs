@@ -19,6 +19,13 @@ impl Browser {
         let client = Client::builder()
             .cookie_provider(jar.clone())
             .redirect(Policy::none())
+            // A request that hangs fails the test instead of stalling the suite.
+            .timeout(std::time::Duration::from_secs(
+                std::env::var("OUTRIVAL_TEST_HTTP_TIMEOUT")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(20),
+            ))
             .build()
             .expect("client");
         Self {

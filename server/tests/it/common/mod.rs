@@ -11,6 +11,20 @@ use tokio::task::JoinHandle;
 
 pub use browser::{field_error, Browser};
 
+/// The runtime every test app is served on: one process-wide, long-lived runtime, as in
+/// production. Test bodies run on their own runtimes and only talk HTTP to it.
+fn server_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("test-server")
+            .enable_all()
+            .build()
+            .expect("the test server runtime starts")
+    })
+}
+
 /// A strong password used across tests.
 pub const PASSWORD: &str = "Correct-Horse-Battery-9";
 
@@ -154,15 +168,22 @@ impl TestApp {
 
     async fn start(&mut self) {
         let config = Config::from_vars(self.vars.clone()).expect("test configuration is valid");
-        let application = Application::build(config).await.expect("the app builds");
-        self.addr = application.local_addr();
-        self.base = format!("http://{}", self.addr);
-        self.services = Some(application.services().clone());
-        let (tx, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(application.run_until_stopped(async {
-            let _ = rx.await;
-        }));
-        self.running = Some((tx, handle));
+        let (ready_tx, ready_rx) = oneshot::channel();
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let handle = server_runtime().spawn(async move {
+            let application = Application::build(config).await.expect("the app builds");
+            let _ = ready_tx.send((application.local_addr(), application.services().clone()));
+            application
+                .run_until_stopped(async {
+                    let _ = stop_rx.await;
+                })
+                .await
+        });
+        let (addr, services) = ready_rx.await.expect("the app started");
+        self.addr = addr;
+        self.base = format!("http://{addr}");
+        self.services = Some(services);
+        self.running = Some((stop_tx, handle));
     }
 
     /// Stops the app gracefully and starts it again on the same database (and Redis).
