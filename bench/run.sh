@@ -34,9 +34,13 @@ TARGET_RPS_RATIO=3        # dashboard rps >= plain-text rps / this (at 256 conne
 TARGET_WASM_GZIP_KB=400   # gzip -9 of the WASM, below this many KiB (1 KiB = 1024 bytes)
 TARGET_CONNS=256
 
-export PATH="$REPO/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-# The same build cache as scripts/run.sh and scripts/test.sh.
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/outrival/target}"
+# The same tools, PATH and build cache (CARGO_TARGET_DIR) as the README's commands; a
+# relative CARGO_TARGET_DIR is taken from where this was run.
+if [[ -n ${CARGO_TARGET_DIR:-} && ${CARGO_TARGET_DIR} != /* ]]; then
+    export CARGO_TARGET_DIR="$START_PWD/$CARGO_TARGET_DIR"
+fi
+# shellcheck source=../scripts/tools.sh
+source "$REPO/scripts/tools.sh"
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -75,44 +79,11 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------------------------------
-# Where cargo puts things. CARGO_TARGET_DIR (relative to where you ran this) moves the
-# binary; `cargo metadata` also honours .cargo/config.toml.
-if [[ -n ${CARGO_TARGET_DIR:-} && ${CARGO_TARGET_DIR} != /* ]]; then
-    export CARGO_TARGET_DIR="$START_PWD/$CARGO_TARGET_DIR"
-fi
-TARGET_DIR=""
-if command -v cargo >/dev/null 2>&1; then
-    TARGET_DIR=$(cd "$REPO" && cargo metadata --format-version 1 --no-deps 2>/dev/null \
-        | grep -o '"target_directory":"[^"]*"' | head -n1 | sed 's/^"target_directory":"//; s/"$//') || true
-fi
-[[ -n $TARGET_DIR ]] || TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}
-BIN=$TARGET_DIR/release/outrival
-
-# The site. Cargo.toml's `site-root = "target/site"` is a plain relative path, so
-# cargo-leptos writes it under the repository's target/ even when CARGO_TARGET_DIR points
-# elsewhere (only a site-root starting with the CARGO_TARGET_DIR marker follows it). Dev
-# builds write the same folder, so a concurrent `cargo leptos build` would swap the 8 MB
-# debug WASM in under us; the bench therefore builds its release site into a folder of its
-# own: $TARGET_DIR/bench-site (LEPTOS_SITE_ROOT, which cargo-leptos reads).
-default_site_root() {
-    local root
-    root=${LEPTOS_SITE_ROOT:-}
-    if [[ -z $root && -f $REPO/.env ]]; then
-        root=$(sed -n 's/^[[:space:]]*LEPTOS_SITE_ROOT[[:space:]]*=[[:space:]]*"\{0,1\}\([^"]*\)"\{0,1\}[[:space:]]*$/\1/p' "$REPO/.env" | tail -n1)
-    fi
-    if [[ -z $root ]]; then
-        root=$(sed -n '/^\[\[workspace\.metadata\.leptos\]\]/,/^\[/ s/^[[:space:]]*site-root[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$REPO/Cargo.toml" | head -n1) || true
-    fi
-    root=${root:-CARGO_TARGET_DIR/site}
-    case $root in
-        CARGO_TARGET_DIR/*) root="$TARGET_DIR/${root#CARGO_TARGET_DIR/}" ;;
-        CARGO_BUILD_TARGET_DIR/*) root="$TARGET_DIR/${root#CARGO_BUILD_TARGET_DIR/}" ;;
-        /*) ;;
-        *) root="$REPO/$root" ;;
-    esac
-    echo "$root"
-}
-BENCH_SITE=$TARGET_DIR/bench-site
+# Where things are. cargo-leptos writes the site to the repository's target/site
+# (site-root is a plain relative path), which dev builds also write; so the bench
+# builds its release site into a folder of its own (LEPTOS_SITE_ROOT, read by cargo-leptos).
+BIN=$CARGO_TARGET_DIR/release/outrival
+BENCH_SITE=$CARGO_TARGET_DIR/bench-site
 
 # ---------------------------------------------------------------------------------------
 # 1. Build.
@@ -121,21 +92,12 @@ if [[ ${BENCH_SKIP_BUILD:-} == 1 ]]; then
     BUILD_KIND="reused (BENCH_SKIP_BUILD=1)"
     log "skipping the build; using $BIN"
 else
-    command -v cargo-leptos >/dev/null 2>&1 || die "cargo-leptos is not on PATH (expected in ~/.cargo/bin)"
-    command -v wasm-bindgen >/dev/null 2>&1 || die "wasm-bindgen is not on PATH (expected in ~/.cargo/bin)"
-    if [[ ! -x $REPO/node_modules/.bin/wasm-opt ]]; then
-        command -v npm >/dev/null 2>&1 || die "node_modules/.bin/wasm-opt is missing and npm is not installed"
-        log "installing wasm-opt (npm ci --no-audit --no-fund)"
-        (cd "$REPO" && npm ci --no-audit --no-fund) >&2 || die "npm ci failed"
-    fi
+    ensure_build_tools >&2
     mkdir -p "$RESULTS_DIR"
     BUILD_LOG=$RESULTS_DIR/build.log.tmp
     log "building: cargo leptos build --release (site: $BENCH_SITE; log: ${BUILD_LOG#"$REPO"/})"
     build_start=$(date +%s)
-    # LEPTOS_BIN_EXE_NAME: the bin-package is "server" but its binary is "outrival" (Cargo.toml
-    # sets bin-exe-name too now; without either, cargo-leptos fails looking for target/*/server).
-    if ! (cd "$REPO" && LEPTOS_SITE_ROOT="$BENCH_SITE" LEPTOS_BIN_EXE_NAME="${LEPTOS_BIN_EXE_NAME:-outrival}" \
-            cargo leptos build --release) >"$BUILD_LOG" 2>&1; then
+    if ! (cd "$REPO" && LEPTOS_SITE_ROOT="$BENCH_SITE" cargo leptos build --release) >"$BUILD_LOG" 2>&1; then
         sed 's/\x1b\[[0-9;]*m//g' "$BUILD_LOG" | grep -v '^[[:space:]]*at <unknown' | tail -n 40 >&2
         die "the release build failed (full log: $BUILD_LOG)"
     fi
@@ -151,7 +113,7 @@ if [[ -n ${BENCH_SITE_ROOT:-} ]]; then
 elif [[ -d $BENCH_SITE/pkg ]]; then
     SITE=$BENCH_SITE
 else
-    SITE=$(default_site_root)
+    SITE=$SITE_ROOT
     log "WARNING: $BENCH_SITE does not exist; using $SITE, which dev builds also write"
 fi
 [[ -d $SITE/pkg ]] || die "no site at $SITE/pkg"

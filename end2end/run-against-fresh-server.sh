@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Starts the already-built debug server on a fresh, empty SQLite database, runs the
-# browser tests against it, and stops it. For local use; CI may start the server
-# its own way and just set BASE_URL.
+# Starts a built server on a fresh, empty SQLite database and a free loopback port,
+# runs the browser tests against it, and stops it. scripts/test.sh runs it against the
+# release build; by hand:
 #   end2end/run-against-fresh-server.sh [playwright args...]
-# Needs: `cargo leptos build` done (target/debug/outrival and target/site), and
-# `npm ci` done in end2end/. OUTRIVAL_BIN and OUTRIVAL_SITE_ROOT point elsewhere
-# (e.g. a release build, or a copy taken while the tree is being rebuilt).
+# Needs a `cargo leptos build` (OUTRIVAL_BIN: the binary, default target/debug/outrival;
+# OUTRIVAL_SITE_ROOT: its site, default target/site) and `npm ci` in end2end/.
+# E2E_PORT fixes the port.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-port="${E2E_PORT:-3123}"
+port="${E2E_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 db_dir="$(mktemp -d)"
 log="$db_dir/server.log"
 
@@ -22,11 +22,14 @@ BIND_ADDR="127.0.0.1:$port" SITE_ROOT="$site" DATABASE_URL="sqlite://$db_dir/out
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$db_dir"' EXIT
 
+up=0
 for _ in $(seq 1 100); do
-  if curl -fsS "http://127.0.0.1:$port/health/live" >/dev/null 2>&1; then break; fi
+  if curl -fsS "http://127.0.0.1:$port/health/live" >/dev/null 2>&1; then up=1; break; fi
   if ! kill -0 "$server" 2>/dev/null; then echo "the server exited:"; cat "$log"; exit 1; fi
   sleep 0.2
 done
+if [ "$up" != 1 ]; then echo "the server did not answer within 20 s:"; cat "$log"; exit 1; fi
+echo "Playwright (desktop and 375 px phone) against http://127.0.0.1:$port"
 
 cd "$here"
 status=0

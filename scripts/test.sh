@@ -88,21 +88,7 @@ record "WASM build check (frontend for wasm32)                 passed"
 # --- End to end: release build, fresh database, Playwright in Chromium ---
 step "release build for the browser tests"
 cargo leptos build --release
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-E2E_DIR="$(mktemp -d)"
-BIND_ADDR="127.0.0.1:$PORT" SITE_ROOT="$SITE_ROOT" DATABASE_URL="sqlite://$E2E_DIR/e2e.db" RUST_LOG=warn \
-  "$CARGO_TARGET_DIR/release/outrival" > "$E2E_DIR/server.log" 2>&1 &
-SERVER_PID=$!
-stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$E2E_DIR"; summary; }
-trap stop_server EXIT
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$PORT/health/live" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$E2E_DIR/server.log" >&2; exit 1; }
-  sleep 0.2
-done
-step "Playwright (desktop and 375 px phone) against http://127.0.0.1:$PORT"
-if ! (cd end2end && BASE_URL="http://127.0.0.1:$PORT" npx playwright test); then
-  echo "--- server log ---" >&2; tail -n 50 "$E2E_DIR/server.log" >&2
-  exit 1
-fi
+step "Playwright against the release build on a fresh database"
+OUTRIVAL_BIN="$CARGO_TARGET_DIR/release/outrival" OUTRIVAL_SITE_ROOT="$SITE_ROOT" \
+  end2end/run-against-fresh-server.sh
 record "Browser tests (Playwright, Chromium)                   passed"

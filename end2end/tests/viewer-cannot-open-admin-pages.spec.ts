@@ -25,5 +25,7 @@ test("a viewer has no admin navigation and cannot open admin pages", async ({ pa
       await expect(alert).toContainText("You do not have access to this page");
     }
     await expect(page.locator("tr[data-user], tr[data-action]")).toHaveCount(0);
+    // Only the refusal: no admin forms (invite, add a person, search) around it.
+    await expect(page.locator("main form")).toHaveCount(0);
   }
 });

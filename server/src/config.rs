@@ -5,6 +5,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use domain::store::Backend;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
@@ -189,13 +190,13 @@ impl Config {
                 )),
             }
         })?;
-        let database_url = parse(
+        let (database_url, backend) = parse(
             "DATABASE_URL",
             get("DATABASE_URL"),
             "sqlite://data/outrival.db",
             |v| {
-                domain::store::Backend::from_url(v).map_err(|e| e.to_string())?;
-                Ok(SecretString::from(v.to_string()))
+                let backend = Backend::from_url(v).map_err(|e| e.to_string())?;
+                Ok((SecretString::from(v.to_string()), backend))
             },
         )?;
         let redis_url = get("REDIS_URL")
@@ -219,9 +220,9 @@ impl Config {
 
         // SQLite has one writer and sqlx gives each connection its own thread: a few
         // connections serve best (measured: 4 beat 16 by a quarter under load).
-        let default_pool = match domain::store::Backend::from_url(database_url.expose_secret()) {
-            Ok(domain::store::Backend::Sqlite) => 4,
-            _ => 10,
+        let default_pool = match backend {
+            Backend::Sqlite => 4,
+            Backend::Postgres => 10,
         };
         let database_max_connections = number(
             "DATABASE_MAX_CONNECTIONS",

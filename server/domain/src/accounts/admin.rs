@@ -70,8 +70,10 @@ impl Accounts {
         let mut e = event(actor, action::ROLE_CHANGED, &user, ip);
         e.detail = Some(format!("{} → {}", user.role(), role));
         audit::record(&self.db, e).await;
-        let updated = users::get(&self.db, user_id).await?;
-        Ok(updated.summary())
+        Ok(UserSummary {
+            role,
+            ..user.summary()
+        })
     }
 
     /// Disables (signing out every session) or re-enables an account.
@@ -106,8 +108,10 @@ impl Accounts {
             };
             audit::record(&self.db, event(actor, name, &user, ip)).await;
         }
-        let updated = users::get(&self.db, user_id).await?;
-        Ok(updated.summary())
+        Ok(UserSummary {
+            disabled,
+            ..user.summary()
+        })
     }
 
     /// Creates an account directly, with a first password the admin hands over.

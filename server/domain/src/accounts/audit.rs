@@ -132,14 +132,3 @@ pub async fn recent_for_user(db: &Db, user_id: &str, limit: u32) -> crate::Resul
     .await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
-
-/// How many entries of `action` since `since_ms`.
-pub async fn count_since(db: &Db, action: &str, since_ms: i64) -> crate::Result<u64> {
-    let n: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND created_at >= $2")
-            .bind(action)
-            .bind(since_ms)
-            .fetch_one(db.pool())
-            .await?;
-    Ok(n as u64)
-}

@@ -96,16 +96,6 @@ pub async fn revoke(db: &Db, id: &str) -> crate::Result<bool> {
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn count_pending(db: &Db) -> crate::Result<u64> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM invitations WHERE accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $1",
-    )
-    .bind(now_ms())
-    .fetch_one(db.pool())
-    .await?;
-    Ok(n as u64)
-}
-
 #[derive(sqlx::FromRow)]
 struct InvitationRow {
     id: String,

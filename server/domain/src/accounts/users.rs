@@ -201,27 +201,3 @@ pub async fn page(
         total: total as u64,
     })
 }
-
-/// (role, count) for every role, and how many accounts are disabled.
-pub async fn counts_by_role(db: &Db) -> crate::Result<(Vec<(Role, u64)>, u64)> {
-    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT role, COUNT(*) FROM users GROUP BY role")
-        .fetch_all(db.pool())
-        .await?;
-    let by_role = Role::ALL
-        .iter()
-        .map(|r| {
-            (
-                *r,
-                rows.iter()
-                    .find(|(name, _)| name == r.as_str())
-                    .map(|(_, n)| *n as u64)
-                    .unwrap_or(0),
-            )
-        })
-        .collect();
-    let disabled: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE disabled_at IS NOT NULL")
-            .fetch_one(db.pool())
-            .await?;
-    Ok((by_role, disabled as u64))
-}
