@@ -17,7 +17,7 @@ use leptos_router::{path, SsrMode};
 use crate::api::auth::{whoami, Logout};
 use crate::components::layout::TopBar;
 use crate::error::AppError;
-use crate::pages::{account, admin, auth, dashboard, not_found};
+use crate::pages::{account, admin, auth, cards, competitors, dashboard, not_found, search};
 
 /// Paths anyone may open without signing in. The server redirects every other page
 /// to the sign-in form when there is no session.
@@ -94,6 +94,14 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup") view=auth::SignupPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/competitors") view=competitors::list::CompetitorsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/competitors/new") view=competitors::form::NewCompetitorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/competitors/:id") view=competitors::detail::CompetitorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/competitors/:id/edit") view=competitors::form::EditCompetitorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cards/:id") view=cards::rep::RepViewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cards/:id/edit") view=cards::editor::EditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cards/:id/history") view=cards::history::HistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=admin::users::UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/invitations") view=admin::invitations::InvitationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=admin::audit::AuditPage ssr=SsrMode::Async/>

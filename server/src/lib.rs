@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod config;
+pub mod export;
 pub mod health;
 pub mod middleware;
 pub mod routes;

@@ -19,7 +19,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 use tower_sessions::SessionManagerLayer;
 
-use crate::health;
+use crate::{export, health};
 use crate::middleware::csrf::{self, CsrfConfig};
 use crate::middleware::security::{self, CspNonce, SecurityConfig};
 use crate::middleware::{auth, metrics};
@@ -65,6 +65,7 @@ pub fn router(
         .leptos_routes_with_context(&state, route_list(), context.clone(), move || {
             shell(shell_options.clone())
         })
+        .route("/cards/{id}/export/{format}", get(export::card))
         .route_layer(from_fn(auth::guard_pages))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

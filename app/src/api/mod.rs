@@ -2,6 +2,9 @@
 //! call → map the error.
 pub mod admin;
 pub mod auth;
+pub mod cards;
+pub mod competitors;
 pub mod dashboard;
+pub mod search;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -125,3 +125,60 @@ pub fn SelectField(
         </div>
     }
 }
+
+/// A labelled multi-line field; like [`Field`] it shows its error and keeps what was
+/// typed across a failed plain-form submission.
+#[component]
+pub fn TextAreaField(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(into, optional)] value: Option<String>,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(default = 4)] rows: u32,
+    #[prop(into, optional)] hint: Option<String>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let message = {
+        let name = name.clone();
+        Signal::derive(move || error.get().and_then(|e| e.field(&name)))
+    };
+    let initial = {
+        let name = name.clone();
+        error
+            .get_untracked()
+            .and_then(|e| e.value(&name))
+            .or(value)
+            .unwrap_or_default()
+    };
+    let described = {
+        let (error_id, hint_id, has_hint) = (error_id.clone(), hint_id.clone(), hint.is_some());
+        move || {
+            let mut ids = vec![];
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if message.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <textarea
+                id=id.clone()
+                name=name.clone()
+                rows=rows
+                maxlength=maxlength
+                aria-invalid=move || message.get().is_some().then_some("true")
+                aria-describedby=described
+            >{initial}</textarea>
+            {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+        </div>
+    }
+}

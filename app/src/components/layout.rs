@@ -20,7 +20,7 @@ pub fn TopBar() -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match me.0.await {
-                        Ok(Some(user)) => view! { <Navigation user/> }.into_any(),
+                        Ok(Some(user)) => view! { <HeaderSearch/><Navigation user/> }.into_any(),
                         _ => ().into_any(),
                     }
                 })}
@@ -59,6 +59,7 @@ fn Navigation(user: Viewer) -> impl IntoView {
             on:click=move |_| open.set(false)
         >
             <NavLink href="/" exact=true>"Dashboard"</NavLink>
+            <NavLink href="/competitors">"Competitors"</NavLink>
             {is_admin.then(|| view! {
                 <NavLink href="/admin/users">"Users"</NavLink>
                 <NavLink href="/admin/invitations">"Invitations"</NavLink>
@@ -93,4 +94,25 @@ fn NavLink(href: &'static str, #[prop(optional)] exact: bool, children: Children
         })
     };
     view! { <a href=href aria-current=current>{children()}</a> }
+}
+
+/// The one search box in the header: competitors, cards and the text inside them.
+#[component]
+fn HeaderSearch() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let location = use_location();
+    let current = move || {
+        location
+            .pathname
+            .with(|p| p == "/search")
+            .then(|| query.read().get("q").unwrap_or_default())
+            .unwrap_or_default()
+    };
+    view! {
+        <form method="get" action="/search" class="header-search" role="search">
+            <label for="header-q" class="visually-hidden">"Search competitors and battlecards"</label>
+            <input id="header-q" type="search" name="q" placeholder="Search cards, objections…" maxlength="200"
+                prop:value=current autocomplete="off"/>
+        </form>
+    }
 }

@@ -2,5 +2,37 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod cards;
+pub mod competitors;
 pub mod dashboard;
 pub mod not_found;
+pub mod search;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The `page` query parameter, 1 when absent or invalid.
+pub(crate) fn page_param() -> Memo<u32> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse().ok())
+            .filter(|p| *p > 0)
+            .unwrap_or(1)
+    })
+}
+
+/// Percent-encodes a query value.
+pub(crate) fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

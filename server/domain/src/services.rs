@@ -2,6 +2,8 @@
 use std::sync::Arc;
 
 use crate::accounts::Accounts;
+use crate::battlecards::{Battlecards, ViewRecorder};
+use crate::competitors::Competitors;
 use crate::cache::Cache;
 use crate::sessions::AppSessionStore;
 use crate::store::Db;
@@ -17,6 +19,8 @@ struct Inner {
     cache: Cache,
     sessions: AppSessionStore,
     accounts: Accounts,
+    competitors: Competitors,
+    battlecards: Battlecards,
     /// Whether the request's client address may be taken from `X-Forwarded-For`.
     trust_proxy: bool,
 }
@@ -29,8 +33,13 @@ impl Services {
         accounts: Accounts,
         trust_proxy: bool,
     ) -> Self {
+        // Must run inside the Tokio runtime: the view recorder spawns its writer task.
+        let competitors = Competitors::new(db.clone());
+        let battlecards = Battlecards::new(db.clone(), ViewRecorder::start(db.clone()));
         Self {
             inner: Arc::new(Inner {
+                competitors,
+                battlecards,
                 db,
                 cache,
                 sessions,
@@ -54,6 +63,14 @@ impl Services {
 
     pub fn accounts(&self) -> &Accounts {
         &self.inner.accounts
+    }
+
+    pub fn competitors(&self) -> &Competitors {
+        &self.inner.competitors
+    }
+
+    pub fn battlecards(&self) -> &Battlecards {
+        &self.inner.battlecards
     }
 
     pub fn trust_proxy(&self) -> bool {

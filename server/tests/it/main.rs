@@ -4,6 +4,11 @@ mod common;
 
 mod accounts;
 mod admin;
+mod battlecards;
+mod competitors;
+mod exports;
 mod operations;
+mod rep_view;
 mod restart;
+mod search;
 mod security;

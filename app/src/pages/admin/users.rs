@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{page_param, role_options};
+use crate::pages::urlencode;
 use crate::api::admin::{list_users, CreateUser, SetDisabled, SetRole};
 use crate::components::error::{ErrorPanel, FormAlert};
 use crate::components::form::{last_error, Field, SelectField};
@@ -150,17 +151,4 @@ fn UserRow(
             <td data-label="Last sign-in">{user.last_login_at.map(format_time).unwrap_or_else(|| "Never".into())}</td>
         </tr>
     }
-}
-
-/// Percent-encodes a query value.
-pub(crate) fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

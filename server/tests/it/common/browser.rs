@@ -67,6 +67,37 @@ impl Browser {
         (status, body)
     }
 
+    /// A server function that takes a JSON body (the card editor's save and reorder).
+    pub async fn call_json(&self, path: &str, body: &Value) -> (u16, Value) {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("accept", "application/json")
+            .header("origin", &self.base)
+            .json(body)
+            .send()
+            .await
+            .expect("POST");
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, body)
+    }
+
+    /// A file download the way a link click makes it: (status, headers, bytes).
+    pub async fn download(&self, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let bytes = res.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+        (status, headers, bytes)
+    }
+
     /// A plain HTML form post from `from_page` (no JavaScript).
     pub async fn form_post(
         &self,
@@ -115,4 +146,28 @@ pub fn field_error(body: &Value, field: &str) -> Option<String> {
         .find(|f| f["field"] == field)
         .and_then(|f| f["message"].as_str())
         .map(str::to_string)
+}
+
+/// Asserts that a server function answered with an error: its HTTP status and `code`.
+#[track_caller]
+pub fn assert_error(answer: &(u16, Value), status: u16, code: &str) {
+    assert_eq!(
+        (answer.0, answer.1["code"].as_str()),
+        (status, Some(code)),
+        "{}",
+        answer.1
+    );
+}
+
+/// Up to 150 characters either side of the first `needle` in `text` (for failure messages).
+pub fn excerpt(text: &str, needle: &str) -> String {
+    let lower = text.to_lowercase();
+    let Some(at) = lower.find(&needle.to_lowercase()) else {
+        return String::new();
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let at = text[..at.min(text.len())].chars().count();
+    let from = at.saturating_sub(150);
+    let to = (at + needle.chars().count() + 150).min(chars.len());
+    chars[from..to].iter().collect()
 }

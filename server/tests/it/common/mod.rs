@@ -9,7 +9,7 @@ use sqlx::Connection;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use browser::{field_error, Browser};
+pub use browser::{assert_error, excerpt, field_error, Browser};
 
 /// The runtime every test app is served on: one process-wide, long-lived runtime, as in
 /// production. Test bodies run on their own runtimes and only talk HTTP to it.
@@ -290,4 +290,136 @@ macro_rules! backend_test {
             }
         }
     };
+}
+
+/// Shortcuts for the competitor and battlecard stories (each asserts its call worked).
+pub mod cards {
+    use serde_json::{json, Value};
+
+    use super::Browser;
+
+    /// The eight Markdown sections of a card, as the content JSON names them.
+    pub const SECTIONS: [&str; 8] = [
+        "overview",
+        "strengths",
+        "weaknesses",
+        "why_we_win",
+        "pricing",
+        "landmines",
+        "proof_points",
+        "resources",
+    ];
+
+    pub async fn new_competitor(who: &Browser, name: &str) -> String {
+        let (status, body) = who
+            .call(
+                "/api/competitors/create",
+                &[
+                    ("name", name),
+                    ("website", ""),
+                    ("description", ""),
+                    ("tags", ""),
+                    ("keywords", ""),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "create competitor {name}: {body}");
+        body["id"].as_str().expect("competitor id").to_string()
+    }
+
+    pub async fn new_card(who: &Browser, competitor_id: &str, title: &str) -> String {
+        let (status, body) = who
+            .call(
+                "/api/cards/create",
+                &[("competitor_id", competitor_id), ("title", title)],
+            )
+            .await;
+        assert_eq!(status, 200, "create card {title}: {body}");
+        body.as_str().expect("the new card's id").to_string()
+    }
+
+    /// A card with every section filled in and three objections (ids assigned on save).
+    pub fn full_content(title: &str) -> Value {
+        json!({
+            "title": title,
+            "summary": "How we beat them in mid-market deals.",
+            "overview": "They sell a **CRM** suite to mid-market teams.",
+            "strengths": "- Big partner network\n- Polished mobile app",
+            "weaknesses": "- Slow support\n- Rigid reporting",
+            "why_we_win": "We ship integrations in days, not quarters.",
+            "pricing": "List price is $99 per seat per month; discounts at year end.",
+            "landmines": "Ask how long their last migration took.",
+            "proof_points": "Globex moved to us and cut onboarding by 40%.",
+            "resources": "[Comparison deck](https://example.com/deck)",
+            "objections": [
+                {"id": "", "objection": "They are cheaper", "answer": "Count the admin hours too."},
+                {"id": "", "objection": "We already use their email tool", "answer": "We integrate with it."},
+                {"id": "", "objection": "Their brand is bigger", "answer": "Ask for references in your industry."}
+            ]
+        })
+    }
+
+    /// `/api/cards/editor` for someone allowed to open it.
+    pub async fn editor(who: &Browser, card_id: &str) -> Value {
+        let (status, body) = who.call("/api/cards/editor", &[("id", card_id)]).await;
+        assert_eq!(status, 200, "editor data: {body}");
+        body
+    }
+
+    /// `/api/cards/save`: (status, body).
+    pub async fn save(
+        who: &Browser,
+        card_id: &str,
+        base_version: i64,
+        content: &Value,
+    ) -> (u16, Value) {
+        who.call_json(
+            "/api/cards/save",
+            &json!({"id": card_id, "base_version": base_version, "content": content, "note": ""}),
+        )
+        .await
+    }
+
+    /// Saves and expects a new version; returns it.
+    pub async fn saved(who: &Browser, card_id: &str, base_version: i64, content: &Value) -> i64 {
+        let (status, body) = save(who, card_id, base_version, content).await;
+        assert_eq!(status, 200, "save: {body}");
+        body["Saved"]["version"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("expected Saved, got {body}"))
+    }
+
+    /// `/api/cards/status`: (status, body).
+    pub async fn set_status(who: &Browser, card_id: &str, to: &str, version: i64) -> (u16, Value) {
+        who.call(
+            "/api/cards/status",
+            &[
+                ("id", card_id),
+                ("status", to),
+                ("version", &version.to_string()),
+            ],
+        )
+        .await
+    }
+
+    /// Publishes the card as it stands now.
+    pub async fn publish(who: &Browser, card_id: &str) {
+        let version = editor(who, card_id).await["version"].as_i64().unwrap();
+        let (status, body) = set_status(who, card_id, "published", version).await;
+        assert_eq!(status, 200, "publish: {body}");
+        assert_eq!(body["published_version"], version);
+    }
+
+    /// A competitor with one card holding `content`; returns (competitor id, card id, version).
+    pub async fn card_with(
+        who: &Browser,
+        competitor: &str,
+        content: &Value,
+    ) -> (String, String, i64) {
+        let competitor_id = new_competitor(who, competitor).await;
+        let title = content["title"].as_str().unwrap_or("Battlecard");
+        let card_id = new_card(who, &competitor_id, title).await;
+        let version = saved(who, &card_id, 1, content).await;
+        (competitor_id, card_id, version)
+    }
 }

@@ -240,3 +240,9 @@ pub mod limits {
     pub const PASSWORD_MIN: usize = 12;
     pub const PASSWORD_MAX: usize = 128;
 }
+
+mod battlecards;
+mod competitors;
+pub mod merge;
+pub use battlecards::*;
+pub use competitors::*;

@@ -1,0 +1,84 @@
+//! A Markdown text area with a live preview beside it (below it on narrow screens).
+//! The preview is rendered by the server's sanitiser — the same HTML reps will see.
+use leptos::prelude::*;
+
+use crate::api::cards::preview_markdown;
+
+/// Waits this long after the last keystroke before asking for a preview.
+const PREVIEW_DELAY_MS: u64 = 300;
+
+#[component]
+pub fn MarkdownField(
+    /// Unique in the page; the textarea's id.
+    #[prop(into)]
+    id: String,
+    #[prop(into)] label: String,
+    #[prop(into, optional)] hint: Option<String>,
+    #[prop(into)] value: Signal<String>,
+    on_input: Callback<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    maxlength: usize,
+    #[prop(default = 6)] rows: u32,
+) -> impl IntoView {
+    let debounced = RwSignal::new(value.get_untracked());
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let text = value.get();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        set_timeout(
+            move || {
+                if generation.try_get_value() == Some(mine) && debounced.get_untracked() != text {
+                    debounced.set(text);
+                }
+            },
+            std::time::Duration::from_millis(PREVIEW_DELAY_MS),
+        );
+    });
+    let preview = Resource::new(move || debounced.get(), preview_markdown);
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let has_hint = hint.is_some();
+    let described = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = vec![];
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="md-field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <div class="md-panes">
+                <textarea
+                    id=id.clone()
+                    rows=rows
+                    maxlength=maxlength
+                    prop:value=move || value.get()
+                    on:input=move |ev| on_input.run(event_target_value(&ev))
+                    aria-invalid=move || error.get().is_some().then_some("true")
+                    aria-describedby=described
+                >{value.get_untracked()}</textarea>
+                <div class="md-preview" aria-label="Preview" role="region" aria-live="off">
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match preview.await {
+                                Ok(html) if html.is_empty() => view! { <p class="muted small">"Preview appears here."</p> }.into_any(),
+                                Ok(html) => view! { <div class="prose" inner_html=html></div> }.into_any(),
+                                Err(e) => view! { <p class="muted small">{format!("No preview: {}", e.message)}</p> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                </div>
+            </div>
+            {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,314 @@
+//! The battlecard editor: every section with a live preview, the objection list, save
+//! (button or Ctrl/Cmd-S) as a new version, the status workflow, and a warning before
+//! leaving with unsaved changes. A save based on an old version opens the conflict
+//! screen instead of overwriting anything.
+use domain::types::card_limits as limits;
+use domain::types::{CardContent, CardEditorData, CardStatus, ConflictInfo, SaveOutcome, SectionKey};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::conflict::ConflictView;
+use super::objections::ObjectionsEditor;
+use super::{card_id_param, ExportLinks};
+use crate::api::cards::{card_for_editing, SaveCard, SetCardStatus};
+use crate::components::error::{ErrorPanel, FormAlert};
+use crate::components::format::format_time;
+use crate::components::markdown::MarkdownField;
+use crate::error::AppError;
+use crate::pages::competitors::detail::StatusBadge;
+
+#[component]
+pub fn EditorPage() -> impl IntoView {
+    let id = card_id_param();
+    let data = Resource::new(move || id.get(), card_for_editing);
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(data) => view! { <Editor data/> }.into_any(),
+                    Err(error) => view! { <Title text="Battlecard"/><ErrorPanel error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// What the editor knows about the stored card, besides the text being edited.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stored {
+    pub version: i64,
+    pub content: CardContent,
+    pub status: CardStatus,
+    pub published_version: Option<i64>,
+    pub by: String,
+    pub at: i64,
+}
+
+/// The editor's shared state, handed to the parts of the page.
+#[derive(Clone, Copy)]
+pub struct EditorState {
+    pub draft: RwSignal<CardContent>,
+    pub stored: RwSignal<Stored>,
+    pub errors: RwSignal<Option<AppError>>,
+}
+
+impl EditorState {
+    /// The message for one field from the last failed save.
+    pub fn field_error(self, field: String) -> Signal<Option<String>> {
+        Signal::derive(move || self.errors.get().and_then(|e| e.field(&field)))
+    }
+}
+
+#[component]
+fn Editor(data: CardEditorData) -> impl IntoView {
+    let state = EditorState {
+        draft: RwSignal::new(data.content.clone()),
+        stored: RwSignal::new(Stored {
+            version: data.version,
+            content: data.content.clone(),
+            status: data.status,
+            published_version: data.published_version,
+            by: data.updated_by.clone(),
+            at: data.updated_at,
+        }),
+        errors: RwSignal::new(None),
+    };
+    let dirty = Memo::new(move |_| state.stored.with(|s| state.draft.with(|d| *d != s.content)));
+    let conflict = RwSignal::new(None::<(CardContent, ConflictInfo)>);
+    let save = ServerAction::<SaveCard>::new();
+    let in_flight = StoredValue::new(None::<(CardContent, CardContent)>);
+    let id = data.id.clone();
+
+    let save_now = Callback::new({
+        let id = id.clone();
+        move |_: ()| {
+            if save.pending().get_untracked() || conflict.with_untracked(Option::is_some) {
+                return;
+            }
+            let stored = state.stored.get_untracked();
+            let content = state.draft.get_untracked();
+            in_flight.set_value(Some((stored.content.clone(), content.clone())));
+            save.dispatch(SaveCard {
+                id: id.clone(),
+                base_version: stored.version,
+                content,
+                note: String::new(),
+            });
+        }
+    });
+    Effect::new(move |_| {
+        let Some(result) = save.value().get() else { return };
+        let Some((base, sent)) = in_flight.get_value() else { return };
+        in_flight.set_value(None);
+        match result {
+            Ok(SaveOutcome::Saved { version, status, at }) => {
+                state.errors.set(None);
+                state.stored.update(|s| {
+                    s.version = version;
+                    s.content = sent;
+                    s.status = status;
+                    s.by = "you".into();
+                    s.at = at;
+                });
+            }
+            Ok(SaveOutcome::Conflict(info)) => conflict.set(Some((base, *info))),
+            Err(e) => state.errors.set(Some(e)),
+        }
+    });
+    install_shortcuts_and_guards(dirty, save_now);
+
+    let title = Memo::new(move |_| state.draft.with(|d| d.title.clone()));
+    view! {
+        <Title text=move || format!("Edit · {}", title.get())/>
+        <p class="crumbs">
+            <a href=format!("/competitors/{}", data.competitor_id)>{data.competitor_name.clone()}</a>
+        </p>
+        <Show
+            when=move || conflict.with(Option::is_none)
+            fallback=move || {
+                let (base, info) = conflict.get().expect("shown only with a conflict");
+                view! { <ConflictView base info state conflict on_resolved=save_now/> }
+            }
+        >
+            <Toolbar id=id.clone() state dirty pending=save.pending() on_save=save_now/>
+            <FormAlert error=Signal::derive(move || state.errors.get())/>
+            <div class="editor">
+                <HeaderFields state/>
+                {SectionKey::ALL[..SectionKey::BEFORE_OBJECTIONS].iter().map(|k| view! { <SectionField key=*k state/> }).collect_view()}
+                <ObjectionsEditor state feedback=data.feedback.clone()/>
+                {SectionKey::ALL[SectionKey::BEFORE_OBJECTIONS..].iter().map(|k| view! { <SectionField key=*k state/> }).collect_view()}
+            </div>
+            <p class="muted small">{format!("Read {} times in all, {} in the last 30 days.", data.views_total, data.views_last_30_days)}</p>
+        </Show>
+    }
+}
+
+/// Ctrl/Cmd-S saves; leaving the page with unsaved changes asks first (closing the
+/// tab, reloading, or following a link).
+fn install_shortcuts_and_guards(dirty: Memo<bool>, save_now: Callback<()>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use send_wrapper::SendWrapper;
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+
+        let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+            if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("s") {
+                ev.prevent_default();
+                save_now.run(());
+            }
+        });
+        let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
+            if dirty.try_get_untracked().unwrap_or(false) {
+                ev.prevent_default();
+                ev.set_return_value("You have unsaved changes.");
+            }
+        });
+        // Links are followed by the router's listener on `window`; this one on
+        // `document` runs first and can stop it.
+        let links = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+            if !dirty.try_get_untracked().unwrap_or(false) {
+                return;
+            }
+            let link = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest("a[href]").ok().flatten());
+            let Some(link) = link else { return };
+            let href = link.get_attribute("href").unwrap_or_default();
+            if href.starts_with('#') || link.has_attribute("download") {
+                return;
+            }
+            let leave = window()
+                .confirm_with_message("You have unsaved changes. Leave without saving?")
+                .unwrap_or(true);
+            if !leave {
+                ev.prevent_default();
+            }
+        });
+        let _ = document().add_event_listener_with_callback("click", links.as_ref().unchecked_ref());
+        let links = SendWrapper::new(links);
+        on_cleanup(move || {
+            keys.remove();
+            unload.remove();
+            let _ = document()
+                .remove_event_listener_with_callback("click", links.as_ref().unchecked_ref());
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (dirty, save_now);
+}
+
+#[component]
+fn Toolbar(
+    id: String,
+    state: EditorState,
+    dirty: Memo<bool>,
+    pending: Memo<bool>,
+    on_save: Callback<()>,
+) -> impl IntoView {
+    let set_status = ServerAction::<SetCardStatus>::new();
+    Effect::new(move |_| match set_status.value().get() {
+        Some(Ok(data)) => {
+            state.errors.set(None);
+            state.stored.update(|s| {
+                s.status = data.status;
+                s.published_version = data.published_version;
+            });
+        }
+        Some(Err(e)) => state.errors.set(Some(e)),
+        None => {}
+    });
+    let saved_text = move || {
+        if pending.get() {
+            "Saving…".to_string()
+        } else if dirty.get() {
+            "Unsaved changes".to_string()
+        } else {
+            state.stored.with(|s| format!("Version {} · saved by {} · {}", s.version, s.by, format_time(s.at)))
+        }
+    };
+    let live = move || {
+        state.stored.with(|s| match (s.status, s.published_version) {
+            (CardStatus::Published, Some(_)) => Some("Reps see this version.".to_string()),
+            (_, Some(v)) => Some(format!("Reps see version {v} until you publish again.")),
+            _ => None,
+        })
+    };
+    let history = format!("/cards/{id}/history");
+    let rep = format!("/cards/{id}");
+    let export_id = id.clone();
+    view! {
+        <div class="editor-bar" role="region" aria-label="Card status and saving">
+            <div class="editor-bar-state">
+                {move || view! { <StatusBadge status=state.stored.with(|s| s.status)/> }}
+                <span class="small" role="status" aria-live="polite">{saved_text}</span>
+                {move || live().map(|t| view! { <span class="muted small">{t}</span> })}
+            </div>
+            <div class="editor-bar-actions">
+                <button type="button" class="button primary" on:click=move |_| on_save.run(())
+                    disabled=move || pending.get() || !dirty.get() aria-keyshortcuts="Control+S Meta+S">"Save"</button>
+                {move || {
+                    let (status, version) = state.stored.with(|s| (s.status, s.version));
+                    status.next().iter().map(|to| {
+                        let to = *to;
+                        let id = id.clone();
+                        view! {
+                            <button type="button" class="button secondary" data-status=to.as_str()
+                                disabled=move || dirty.get() || set_status.pending().get()
+                                title=move || if dirty.get() { "Save your changes first" } else { "" }
+                                on:click=move |_| { set_status.dispatch(SetCardStatus { id: id.clone(), status: to.as_str().into(), version }); }>
+                                {to.action_label()}
+                            </button>
+                        }
+                    }).collect_view()
+                }}
+                <a class="button secondary small" href=history.clone()>"History"</a>
+                {move || state.stored.with(|s| s.published_version.is_some() && s.status != CardStatus::Archived)
+                    .then(|| view! { <a class="button secondary small" href=rep.clone()>"Rep view"</a> })}
+                <ExportLinks id=export_id/>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn HeaderFields(state: EditorState) -> impl IntoView {
+    view! {
+        <div class="grid-2">
+            <div class="field" class:has-error=move || state.field_error("title".into()).get().is_some()>
+                <label for="card-title">"Title"</label>
+                <input id="card-title" type="text" maxlength=limits::TITLE_MAX required
+                    prop:value=move || state.draft.with(|d| d.title.clone())
+                    on:input=move |ev| state.draft.update(|d| d.title = event_target_value(&ev))/>
+                {move || state.field_error("title".into()).get().map(|m| view! { <p class="field-error">{m}</p> })}
+            </div>
+            <div class="field" class:has-error=move || state.field_error("summary".into()).get().is_some()>
+                <label for="card-summary">"One-line summary"</label>
+                <input id="card-summary" type="text" maxlength=limits::SUMMARY_MAX
+                    placeholder="What a rep must know in one breath"
+                    prop:value=move || state.draft.with(|d| d.summary.clone())
+                    on:input=move |ev| state.draft.update(|d| d.summary = event_target_value(&ev))/>
+                {move || state.field_error("summary".into()).get().map(|m| view! { <p class="field-error">{m}</p> })}
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn SectionField(key: SectionKey, state: EditorState) -> impl IntoView {
+    let value = Signal::derive(move || state.draft.with(|d| d.section(key).to_string()));
+    view! {
+        <section class="editor-section" id=format!("section-{}", key.as_str())>
+            <MarkdownField
+                id=format!("section-{}-text", key.as_str())
+                label=key.label()
+                hint=key.hint()
+                value
+                on_input=Callback::new(move |text: String| state.draft.update(|d| *d.section_mut(key) = text))
+                error=state.field_error(format!("section.{}", key.as_str()))
+                maxlength=limits::SECTION_MAX
+            />
+        </section>
+    }
+}

@@ -1,0 +1,25 @@
+//! Battlecards: the editor, the history with diffs, and the rep view.
+pub mod conflict;
+pub mod editor;
+pub mod history;
+pub mod objections;
+pub mod rep;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// The `:id` route parameter.
+pub(crate) fn card_id_param() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("id").unwrap_or_default())
+}
+
+/// The export links for a card.
+#[component]
+pub fn ExportLinks(id: String, #[prop(optional)] published: bool) -> impl IntoView {
+    let suffix = if published { "?published=true" } else { "" };
+    view! {
+        <a class="button secondary small" href=format!("/cards/{id}/export/pdf{suffix}") download="" rel="external">"PDF"</a>
+        <a class="button secondary small" href=format!("/cards/{id}/export/docx{suffix}") download="" rel="external">"Word"</a>
+    }
+}

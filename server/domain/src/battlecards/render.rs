@@ -1,0 +1,103 @@
+//! The rep view's HTML. A published version never changes, so its sanitised HTML is
+//! rendered once per (card, version) and kept in a small in-process cache; the cache
+//! can never be stale, on any instance.
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::store::CardRow;
+use crate::markdown::{to_html, to_plain_text};
+use crate::types::{CardContent, RepCard, RepObjection, RepSection, SectionKey};
+
+/// A published version, rendered.
+pub struct Rendered {
+    title: String,
+    summary: String,
+    sections: Vec<RepSection>,
+    objections: Vec<(String, String, String, String)>,
+}
+
+pub fn render(content: &CardContent) -> Rendered {
+    Rendered {
+        title: content.title.clone(),
+        summary: content.summary.clone(),
+        sections: SectionKey::ALL
+            .into_iter()
+            .filter(|k| !content.section(*k).trim().is_empty())
+            .map(|key| RepSection {
+                key,
+                label: key.label().to_string(),
+                html: to_html(content.section(key)),
+            })
+            .collect(),
+        objections: content
+            .objections
+            .iter()
+            .map(|o| {
+                (
+                    o.id.clone(),
+                    o.objection.clone(),
+                    to_html(&o.answer),
+                    to_plain_text(&o.answer),
+                )
+            })
+            .collect(),
+    }
+}
+
+pub fn rep_card(
+    card: &CardRow,
+    version: i64,
+    rendered: &Rendered,
+    votes: &[(String, bool)],
+    can_edit: bool,
+) -> RepCard {
+    RepCard {
+        id: card.id.clone(),
+        competitor_id: card.competitor_id.clone(),
+        competitor_name: card.competitor_name.clone(),
+        competitor_website: card.competitor_website.clone(),
+        title: rendered.title.clone(),
+        summary: rendered.summary.clone(),
+        version,
+        published_at: card.published_at.unwrap_or(card.status_at),
+        sections: rendered.sections.clone(),
+        objections: rendered
+            .objections
+            .iter()
+            .map(|(id, objection, html, text)| RepObjection {
+                my_vote: votes.iter().find(|(v, _)| v == id).map(|(_, h)| *h),
+                id: id.clone(),
+                objection: objection.clone(),
+                answer_html: html.clone(),
+                answer_text: text.clone(),
+            })
+            .collect(),
+        can_edit,
+    }
+}
+
+const CAPACITY: usize = 256;
+
+#[derive(Default)]
+pub struct RenderCache {
+    entries: Mutex<HashMap<(String, i64), Arc<Rendered>>>,
+}
+
+impl RenderCache {
+    pub fn get(&self, id: &str, version: i64) -> Option<Arc<Rendered>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.get(&(id.to_string(), version)).cloned()
+    }
+
+    pub fn put(&self, id: &str, version: i64, rendered: Rendered) -> Arc<Rendered> {
+        let rendered = Arc::new(rendered);
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= CAPACITY {
+            // Published versions are small and few; starting over is simpler than LRU
+            // bookkeeping and costs one re-render per card.
+            entries.clear();
+        }
+        entries.insert((id.to_string(), version), rendered.clone());
+        rendered
+    }
+}

@@ -1,0 +1,219 @@
+//! The battlecard queries.
+use anyhow::Context;
+use sqlx::{AnyConnection, FromRow};
+
+use super::visible_cards_sql;
+use crate::accounts::CurrentUser;
+use crate::error::{Error, Result};
+use crate::store::Db;
+use crate::types::{BattlecardSummary, CardContent, CardStatus, ObjectionFeedback, FeedbackComment};
+
+/// A card with its competitor's name, as stored now.
+#[derive(FromRow, Clone, Debug)]
+pub struct CardRow {
+    pub id: String,
+    pub competitor_id: String,
+    pub competitor_name: String,
+    pub competitor_website: String,
+    pub title: String,
+    pub summary: String,
+    pub status: String,
+    pub version: i64,
+    pub content: String,
+    pub published_version: Option<i64>,
+    pub published_at: Option<i64>,
+    pub status_by: String,
+    pub status_at: i64,
+    pub updated_by: String,
+    pub updated_at: i64,
+}
+
+impl CardRow {
+    pub fn status(&self) -> CardStatus {
+        CardStatus::parse(&self.status).unwrap_or(CardStatus::Draft)
+    }
+
+    pub fn content(&self) -> Result<CardContent> {
+        parse_content(&self.content)
+    }
+
+    /// Whether readers (viewers) may see it: it has a published version and is not archived.
+    pub fn is_live(&self) -> bool {
+        self.published_version.is_some() && self.status() != CardStatus::Archived
+    }
+}
+
+pub fn parse_content(json: &str) -> Result<CardContent> {
+    serde_json::from_str(json)
+        .context("Failed to read a stored battlecard")
+        .map_err(Error::Unexpected)
+}
+
+pub fn content_json(content: &CardContent) -> String {
+    serde_json::to_string(content).unwrap_or_else(|_| "{}".into())
+}
+
+const CARD_SELECT: &str = "SELECT b.id, b.competitor_id, c.name AS competitor_name, \
+       c.website AS competitor_website, b.title, b.summary, b.status, b.version, b.content, \
+       b.published_version, b.published_at, b.status_by, b.status_at, b.updated_by, b.updated_at \
+     FROM battlecards b JOIN competitors c ON c.id = b.competitor_id WHERE b.id = $1";
+
+/// The card as stored, or `NotFound`. Visibility is the caller's business.
+pub async fn load(conn: &mut AnyConnection, id: &str) -> Result<CardRow> {
+    Ok(sqlx::query_as(CARD_SELECT).bind(id).fetch_one(conn).await?)
+}
+
+pub async fn load_from(db: &Db, id: &str) -> Result<CardRow> {
+    Ok(sqlx::query_as(CARD_SELECT).bind(id).fetch_one(db.pool()).await?)
+}
+
+/// The content of one stored version.
+pub async fn version_content(db: &Db, id: &str, version: i64) -> Result<CardContent> {
+    let (json,): (String,) =
+        sqlx::query_as("SELECT content FROM battlecard_versions WHERE card_id = $1 AND version = $2")
+            .bind(id)
+            .bind(version)
+            .fetch_one(db.pool())
+            .await?;
+    parse_content(&json)
+}
+
+#[derive(FromRow)]
+struct SummaryRow {
+    id: String,
+    competitor_id: String,
+    title: String,
+    summary: String,
+    status: String,
+    version: i64,
+    published_version: Option<i64>,
+    updated_at: i64,
+    updated_by: String,
+}
+
+/// The cards about a competitor that `user` may see, newest first.
+pub async fn cards_of(db: &Db, user: &CurrentUser, competitor_id: &str) -> Result<Vec<BattlecardSummary>> {
+    let sql = format!(
+        "SELECT b.id, b.competitor_id, b.title, b.summary, b.status, b.version, b.published_version, \
+           b.updated_at, b.updated_by \
+         FROM battlecards b WHERE b.competitor_id = $1 AND {} ORDER BY b.updated_at DESC",
+        visible_cards_sql(user, "b")
+    );
+    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
+        .bind(competitor_id)
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| BattlecardSummary {
+            status: CardStatus::parse(&r.status).unwrap_or(CardStatus::Draft),
+            id: r.id,
+            competitor_id: r.competitor_id,
+            title: r.title,
+            summary: r.summary,
+            version: r.version,
+            published_version: r.published_version,
+            updated_at: r.updated_at,
+            updated_by: r.updated_by,
+        })
+        .collect())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_version(
+    conn: &mut AnyConnection,
+    card_id: &str,
+    version: i64,
+    content: &CardContent,
+    note: &str,
+    by: &str,
+    at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO battlecard_versions (card_id, version, content, note, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(card_id)
+    .bind(version)
+    .bind(content_json(content))
+    .bind(note)
+    .bind(by)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct FeedbackRow {
+    objection_id: String,
+    helpful: i64,
+    comment: String,
+    updated_at: i64,
+    display_name: String,
+}
+
+/// Helped / didn't help counts per objection, with up to five latest comments each.
+pub async fn feedback(db: &Db, card_id: &str) -> Result<Vec<ObjectionFeedback>> {
+    let rows: Vec<FeedbackRow> = sqlx::query_as(
+        "SELECT f.objection_id, f.helpful, f.comment, f.updated_at, u.display_name \
+         FROM objection_feedback f JOIN users u ON u.id = f.user_id \
+         WHERE f.card_id = $1 ORDER BY f.updated_at DESC",
+    )
+    .bind(card_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut out: Vec<ObjectionFeedback> = Vec::new();
+    for row in rows {
+        let index = match out.iter().position(|f| f.objection_id == row.objection_id) {
+            Some(i) => i,
+            None => {
+                out.push(ObjectionFeedback {
+                    objection_id: row.objection_id.clone(),
+                    ..Default::default()
+                });
+                out.len() - 1
+            }
+        };
+        let entry = &mut out[index];
+        if row.helpful != 0 {
+            entry.helped += 1;
+        } else {
+            entry.not_helped += 1;
+        }
+        if !row.comment.is_empty() && entry.comments.len() < 5 {
+            entry.comments.push(FeedbackComment {
+                by: row.display_name,
+                helpful: row.helpful != 0,
+                comment: row.comment,
+                at: row.updated_at,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// This user's votes on a card's objections.
+pub async fn my_votes(db: &Db, card_id: &str, user_id: &str) -> Result<Vec<(String, bool)>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT objection_id, helpful FROM objection_feedback WHERE card_id = $1 AND user_id = $2",
+    )
+    .bind(card_id)
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(|(id, h)| (id, h != 0)).collect())
+}
+
+/// (all time, last 30 days) views of a card.
+pub async fn view_counts(db: &Db, card_id: &str, since: i64) -> Result<(u64, u64)> {
+    let (total, recent): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN viewed_at >= $2 THEN 1 ELSE 0 END), 0) \
+         FROM card_views WHERE card_id = $1",
+    )
+    .bind(card_id)
+    .bind(since)
+    .fetch_one(db.pool())
+    .await?;
+    Ok((total as u64, recent as u64))
+}

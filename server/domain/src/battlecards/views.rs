@@ -1,0 +1,107 @@
+//! Every view of a card is recorded (who, when) for analytics. The rep view is the
+//! hottest page in the product, so views are queued in memory and written in batches
+//! by one task instead of one INSERT per page view; `flush` waits until everything
+//! queued so far is stored.
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::store::Db;
+use crate::time::now_ms;
+
+const BATCH: usize = 200;
+const LINGER: Duration = Duration::from_millis(250);
+
+enum Message {
+    View {
+        card_id: String,
+        user_id: String,
+        at: i64,
+    },
+    Flush(oneshot::Sender<()>),
+}
+
+#[derive(Clone)]
+pub struct ViewRecorder {
+    sender: mpsc::UnboundedSender<Message>,
+}
+
+impl ViewRecorder {
+    /// Starts the writer task; it ends, after writing what is queued, once every
+    /// recorder clone is dropped.
+    pub fn start(db: Db) -> Self {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        tokio::spawn(run(db, receiver));
+        Self { sender }
+    }
+
+    pub fn record(&self, card_id: &str, user_id: &str) {
+        let message = Message::View {
+            card_id: card_id.to_string(),
+            user_id: user_id.to_string(),
+            at: now_ms(),
+        };
+        if self.sender.send(message).is_err() {
+            tracing::warn!(card.id = card_id, "view recorder stopped; a view was not recorded");
+        }
+    }
+
+    /// Waits until every view recorded before this call is in the database.
+    pub async fn flush(&self) {
+        let (done, wait) = oneshot::channel();
+        if self.sender.send(Message::Flush(done)).is_ok() {
+            let _ = wait.await;
+        }
+    }
+}
+
+async fn run(db: Db, mut receiver: mpsc::UnboundedReceiver<Message>) {
+    let mut batch: Vec<(String, String, i64)> = Vec::new();
+    let mut waiting: Vec<oneshot::Sender<()>> = Vec::new();
+    while let Some(first) = receiver.recv().await {
+        let mut next = Some(first);
+        let deadline = tokio::time::Instant::now() + LINGER;
+        loop {
+            match next.take() {
+                Some(Message::View { card_id, user_id, at }) => batch.push((card_id, user_id, at)),
+                Some(Message::Flush(done)) => {
+                    waiting.push(done);
+                    break;
+                }
+                None => {}
+            }
+            if batch.len() >= BATCH {
+                break;
+            }
+            match tokio::time::timeout_at(deadline, receiver.recv()).await {
+                Ok(Some(message)) => next = Some(message),
+                Ok(None) | Err(_) => break,
+            }
+        }
+        if !batch.is_empty() {
+            if let Err(e) = write(&db, &batch).await {
+                tracing::error!(error = %e, views = batch.len(), "failed to record card views");
+            }
+            batch.clear();
+        }
+        for done in waiting.drain(..) {
+            let _ = done.send(());
+        }
+    }
+}
+
+async fn write(db: &Db, batch: &[(String, String, i64)]) -> anyhow::Result<()> {
+    let placeholders: Vec<String> = (0..batch.len())
+        .map(|i| format!("(${}, ${}, ${})", i * 3 + 1, i * 3 + 2, i * 3 + 3))
+        .collect();
+    let sql = format!(
+        "INSERT INTO card_views (card_id, user_id, viewed_at) VALUES {}",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for (card_id, user_id, at) in batch {
+        query = query.bind(card_id).bind(user_id).bind(*at);
+    }
+    query.execute(db.pool()).await?;
+    Ok(())
+}
