@@ -33,6 +33,9 @@ TARGET_P99_MS=25          # dashboard p99 at 256 connections, below this
 TARGET_RPS_RATIO=3        # dashboard rps >= plain-text rps / this (at 256 connections)
 TARGET_WASM_GZIP_KB=400   # gzip -9 of the WASM, below this many KiB (1 KiB = 1024 bytes)
 TARGET_CONNS=256
+TARGET_REP_P99_MS=25      # rep view of a published 20-objection card, p99 at 256 connections
+TARGET_EXPORT_MS=2000     # PDF export of a 30+ page card, slowest of EXPORT_RUNS
+EXPORT_RUNS=5
 
 # The same tools, PATH and build cache (CARGO_TARGET_DIR) as the README's commands; a
 # relative CARGO_TARGET_DIR is taken from where this was run.
@@ -221,6 +224,28 @@ log "signed in as bench@example.com; GET / shows \"Welcome, Bench\""
 res=$(fetch "$TMP/login.html" "$BASE/login") || die "GET /login failed"
 [[ ${res%% *} == 200 ]] || die "anonymous GET /login returned HTTP ${res%% *} (expected 200)"
 
+# Battlecards: a published 20-objection card (rep view) and a 30+ page card (export).
+python3 "$REPO/bench/seed_cards.py" "$BASE" "$COOKIE" >"$TMP/seed.txt" || die "seeding battlecards failed"
+REP_CARD=$(awk '$1 == "rep" { print $2 }' "$TMP/seed.txt")
+LONG_CARD=$(awk '$1 == "long" { print $2 }' "$TMP/seed.txt")
+[[ -n $REP_CARD && -n $LONG_CARD ]] || die "seeding printed no card ids"
+log "seeded cards: rep view $REP_CARD, export $LONG_CARD"
+
+# PDF export: EXPORT_RUNS downloads of the long card after one warm-up.
+EXPORT_MS=()
+for i in $(seq 0 "$EXPORT_RUNS"); do
+    t=$(curl -sS --max-time 60 -o "$TMP/export.pdf" -w '%{http_code} %{time_total}' -H "Cookie: $COOKIE" \
+        "$BASE/cards/$LONG_CARD/export/pdf") || die "PDF export request failed"
+    [[ ${t%% *} == 200 ]] || die "PDF export answered HTTP ${t%% *}"
+    (( i > 0 )) && EXPORT_MS+=("$(awk -v s="${t##* }" 'BEGIN { printf "%.0f", s * 1000 }')")
+done
+EXPORT_PAGES=$( (pdfinfo "$TMP/export.pdf" 2>/dev/null || true) | awk '/^Pages:/ { print $2 }')
+EXPORT_PAGES=${EXPORT_PAGES:-?}
+EXPORT_BYTES=$(wc -c <"$TMP/export.pdf" | tr -d ' ')
+EXPORT_MAX=$(printf '%s\n' "${EXPORT_MS[@]}" | sort -n | tail -n1)
+EXPORT_MEDIAN=$(printf '%s\n' "${EXPORT_MS[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+log "PDF export of $EXPORT_PAGES pages ($EXPORT_BYTES bytes): median $EXPORT_MEDIAN ms, slowest $EXPORT_MAX ms"
+
 # ---------------------------------------------------------------------------------------
 # 4. Load with wrk.
 # wrk time ("812.00us", "1.23ms", "2.01s", "1.50m") -> milliseconds
@@ -247,10 +272,10 @@ END {
     printf "%s %s %s %s %s %s %s %d %d %d %d %d %s\n", rps, p50, p75, p90, p99, mx, req, non, ce, re, we, te, (req > 0 ? rd / req : 0)
 }'
 
-CASES=(login dashboard plain)
-declare -A C_PATH=([login]=/login [dashboard]=/ [plain]=/health/live)
-declare -A C_LABEL=([login]="Login page (anonymous)" [dashboard]="Dashboard (signed in)" [plain]="Plain text /health/live")
-declare -A C_AUTH=([login]=0 [dashboard]=1 [plain]=0)
+CASES=(login dashboard repview plain)
+declare -A C_PATH=([login]=/login [dashboard]=/ [repview]=/cards/$REP_CARD [plain]=/health/live)
+declare -A C_LABEL=([login]="Login page (anonymous)" [dashboard]="Dashboard (signed in)" [repview]="Rep view, 20 objections (signed in)" [plain]="Plain text /health/live")
+declare -A C_AUTH=([login]=0 [dashboard]=1 [repview]=1 [plain]=0)
 declare -A R  # R[case:conns:field]
 
 WRK_LIMIT=$(( $(secs "$DURATION") + $(secs "$WRK_TIMEOUT") + 20 ))
@@ -279,6 +304,8 @@ for case in "${CASES[@]}"; do
         R[$case:sample_flag]="a sample GET $path answered HTTP $s_code, not 200"
     elif [[ $case == dashboard ]] && ! grep -q 'Welcome, Bench' "$TMP/sample-$case"; then
         R[$case:sample_flag]="a sample GET / was not the signed-in dashboard"
+    elif [[ $case == repview ]] && ! grep -q 'Objection 20:' "$TMP/sample-$case"; then
+        R[$case:sample_flag]="a sample GET $path did not show the card's 20th objection"
     fi
     [[ -z ${R[$case:sample_flag]} ]] || log "WARNING: ${R[$case:sample_flag]}"
     if [[ $WARMUP != 0s ]]; then
@@ -366,6 +393,17 @@ if has "$dk" && has "$pk"; then
     awk -v d="${R[$dk:rps]}" -v p="${R[$pk:rps]}" -v r=$TARGET_RPS_RATIO 'BEGIN { exit !(d * r >= p) }' && T2_RESULT=PASS
     { case_broken "$dk" || case_broken "$pk"; } && { T2_RESULT=FAIL; T2_NOTE="a case was flagged"; }
 fi
+rk=repview:$T
+T4_RESULT=FAIL T4_MEASURED="not measured (no $T-connection case)" T4_NOTE=""
+if has "$rk"; then
+    T4_MEASURED=$(printf '%.2f ms (%.0f req/s)' "${R[$rk:p99]}" "${R[$rk:rps]}")
+    awk -v v="${R[$rk:p99]}" -v t=$TARGET_REP_P99_MS 'BEGIN { exit !(v < t) }' && T4_RESULT=PASS
+    case_broken "$rk" && { T4_RESULT=FAIL; T4_NOTE="case flagged: ${R[$rk:flags]}"; }
+fi
+T5_MEASURED="slowest $EXPORT_MAX ms, median $EXPORT_MEDIAN ms of $EXPORT_RUNS; $EXPORT_PAGES pages, $EXPORT_BYTES bytes"
+T5_RESULT=FAIL T5_NOTE=""
+(( EXPORT_MAX < TARGET_EXPORT_MS )) && T5_RESULT=PASS
+[[ $EXPORT_PAGES =~ ^[0-9]+$ ]] && (( EXPORT_PAGES < 30 )) && { T5_RESULT=FAIL; T5_NOTE="the card exported to fewer than 30 pages"; }
 WASM_GZ=${R[asset:$WASM_FILE:gzip]}
 T3_MEASURED=$(awk -v b="$WASM_GZ" 'BEGIN { printf "%.1f KiB", b / 1024 }')
 T3_RESULT=FAIL
@@ -447,6 +485,8 @@ MD=$RESULTS_DIR/latest.md.tmp
     echo "| Dashboard p99 < $TARGET_P99_MS ms at $T connections | $T1_MEASURED${T1_NOTE:+ — $T1_NOTE} | **$T1_RESULT** |"
     echo "| Dashboard req/s ≥ 1/$TARGET_RPS_RATIO of plain-text req/s at $T connections | $T2_MEASURED${T2_NOTE:+ — $T2_NOTE} | **$T2_RESULT** |"
     echo "| WASM ($WASM_FILE) gzip -9 < $TARGET_WASM_GZIP_KB KiB | $T3_MEASURED${T3_NOTE:+ — $T3_NOTE} | **$T3_RESULT** |"
+    echo "| Rep view p99 < $TARGET_REP_P99_MS ms at $T connections | $T4_MEASURED${T4_NOTE:+ — $T4_NOTE} | **$T4_RESULT** |"
+    echo "| PDF export of a 30+ page card < $TARGET_EXPORT_MS ms | $T5_MEASURED${T5_NOTE:+ — $T5_NOTE} | **$T5_RESULT** |"
 } >"$MD"
 mv "$MD" "$RESULTS_DIR/latest.md"
 
@@ -491,7 +531,9 @@ JS=$RESULTS_DIR/latest.json.tmp
     echo "  \"targets\": ["
     printf '    {"name": "dashboard_p99_ms_at_%d", "limit": %s, "measured": %s, "pass": %s, "note": %s},\n' "$T" "$TARGET_P99_MS" "$(json_str "$T1_MEASURED")" "$(json_bool "$T1_RESULT")" "$(json_str "$T1_NOTE")"
     printf '    {"name": "dashboard_rps_ratio_at_%d", "limit": "1/%s", "measured": %s, "pass": %s, "note": %s},\n' "$T" "$TARGET_RPS_RATIO" "$(json_str "$T2_MEASURED")" "$(json_bool "$T2_RESULT")" "$(json_str "$T2_NOTE")"
-    printf '    {"name": "wasm_gzip_kib", "limit": %s, "measured": %s, "pass": %s, "note": %s}\n' "$TARGET_WASM_GZIP_KB" "$(json_str "$T3_MEASURED")" "$(json_bool "$T3_RESULT")" "$(json_str "$T3_NOTE")"
+    printf '    {"name": "wasm_gzip_kib", "limit": %s, "measured": %s, "pass": %s, "note": %s},\n' "$TARGET_WASM_GZIP_KB" "$(json_str "$T3_MEASURED")" "$(json_bool "$T3_RESULT")" "$(json_str "$T3_NOTE")"
+    printf '    {"name": "rep_view_p99_ms_at_%d", "limit": %s, "measured": %s, "pass": %s, "note": %s},\n' "$T" "$TARGET_REP_P99_MS" "$(json_str "$T4_MEASURED")" "$(json_bool "$T4_RESULT")" "$(json_str "$T4_NOTE")"
+    printf '    {"name": "pdf_export_ms_30_pages", "limit": %s, "measured": %s, "pass": %s, "note": %s}\n' "$TARGET_EXPORT_MS" "$(json_str "$T5_MEASURED")" "$(json_bool "$T5_RESULT")" "$(json_str "$T5_NOTE")"
     echo "  ]"
     echo "}"
 } >"$JS"

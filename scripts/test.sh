@@ -64,7 +64,7 @@ fi
 
 # --- Rust: unit and integration tests ---
 step "Rust unit and integration tests (SQLite${SERVICES:+ and $SERVICES})"
-cargo test -p domain -p app -p server
+cargo test -p domain -p app -p export -p server
 record "Rust unit tests (domain, app, server)                 passed"
 record "Integration tests on SQLite                            passed"
 if [ -n "$SERVICES" ]; then

@@ -43,6 +43,18 @@ impl Me {
     }
 }
 
+/// The document title for a page. Leptos writes `<title>` text unescaped on the server,
+/// and names come from users, so `<` is swapped for a look-alike that cannot end the
+/// element.
+fn page_title(page: String) -> String {
+    let title = if page.is_empty() {
+        "Outrival".to_string()
+    } else {
+        format!("{page} · Outrival")
+    };
+    title.replace('<', "‹")
+}
+
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -69,7 +81,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="leptos" href="/pkg/outrival.css"/>
-        <Title formatter=|page: String| if page.is_empty() { "Outrival".to_string() } else { format!("{page} · Outrival") }/>
+        <Title formatter=page_title/>
         <Router>
             <Frame/>
         </Router>

@@ -38,7 +38,9 @@ impl Format {
     fn content_type(self) -> &'static str {
         match self {
             Format::Pdf => "application/pdf",
-            Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
         }
     }
 
@@ -99,19 +101,39 @@ pub async fn card(
     headers: HeaderMap,
 ) -> Response {
     let Some(Extension(user)) = user else {
-        return error(StatusCode::UNAUTHORIZED, "unauthenticated", "Sign in to export cards.", &headers);
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Sign in to export cards.",
+            &headers,
+        );
     };
     let Some(format) = Format::parse(&format) else {
-        return error(StatusCode::NOT_FOUND, "not_found", "Export as pdf or docx.", &headers);
+        return error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "Export as pdf or docx.",
+            &headers,
+        );
     };
-    let data = match state.services.battlecards().export_data(&user, &id, query.published).await {
+    let data = match state
+        .services
+        .battlecards()
+        .export_data(&user, &id, query.published)
+        .await
+    {
         Ok(data) => data,
         Err(domain::Error::NotFound) => {
             return error(StatusCode::NOT_FOUND, "not_found", "not found", &headers)
         }
         Err(e) => {
             tracing::error!(error = ?e, card.id = %id, "export failed");
-            return error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "The export failed. Please try again.", &headers);
+            return error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "The export failed. Please try again.",
+                &headers,
+            );
         }
     };
     let doc = document(&data, format_time(now_ms()));
@@ -125,11 +147,21 @@ pub async fn card(
         Ok(Ok(bytes)) => bytes,
         Ok(Err(e)) => {
             tracing::error!(error = ?e, card.id = %id, "export failed");
-            return error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "The export failed. Please try again.", &headers);
+            return error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "The export failed. Please try again.",
+                &headers,
+            );
         }
         Err(e) => {
             tracing::error!(error = %e, card.id = %id, "export task failed");
-            return error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "The export failed. Please try again.", &headers);
+            return error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "The export failed. Please try again.",
+                &headers,
+            );
         }
     };
     tracing::info!(card.id = %id, bytes = bytes.len(), ms = started.elapsed().as_millis() as u64, "card exported");
@@ -139,9 +171,15 @@ pub async fn card(
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static(format.content_type())),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(format.content_type()),
+            ),
             (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
         ],
         bytes,
     )

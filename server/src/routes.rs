@@ -19,11 +19,11 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 use tower_sessions::SessionManagerLayer;
 
-use crate::{export, health};
 use crate::middleware::csrf::{self, CsrfConfig};
 use crate::middleware::security::{self, CspNonce, SecurityConfig};
 use crate::middleware::{auth, metrics};
 use crate::startup::AppState;
+use crate::{export, health};
 
 /// What Leptos rendering and server functions get in their context: the services,
 /// and this response's CSP nonce (so the hydration script carries it).

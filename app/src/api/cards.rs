@@ -1,8 +1,6 @@
 //! Battlecards: the editor's load, save, status, history, diff and restore; the rep
 //! view and its feedback; the Markdown preview.
-use domain::types::{
-    CardContent, CardDiff, CardEditorData, CardHistory, RepCard, SaveOutcome,
-};
+use domain::types::{CardContent, CardDiff, CardEditorData, CardHistory, RepCard, SaveOutcome};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 

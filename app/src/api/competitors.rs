@@ -60,7 +60,13 @@ pub async fn create_competitor(
 ) -> Result<Competitor, AppError> {
     use crate::api::ssr::*;
     let user = require_role(domain::types::Role::Editor)?;
-    let input = domain::types::CompetitorInput { name, website, description, tags, keywords };
+    let input = domain::types::CompetitorInput {
+        name,
+        website,
+        description,
+        tags,
+        keywords,
+    };
     let created = services()?
         .competitors()
         .create(&user, &input)
@@ -81,7 +87,13 @@ pub async fn update_competitor(
 ) -> Result<Competitor, AppError> {
     use crate::api::ssr::*;
     let user = require_role(domain::types::Role::Editor)?;
-    let input = domain::types::CompetitorInput { name, website, description, tags, keywords };
+    let input = domain::types::CompetitorInput {
+        name,
+        website,
+        description,
+        tags,
+        keywords,
+    };
     let updated = services()?
         .competitors()
         .update(&user, &id, &input)

@@ -126,6 +126,13 @@ pub fn SelectField(
     }
 }
 
+/// Text for inside `<textarea>`: Leptos writes a textarea's children unescaped on the
+/// server, so `</textarea>` in a user's text would end the element. The browser decodes
+/// these entities back into exactly what was typed.
+pub fn textarea_text(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
 /// A labelled multi-line field; like [`Field`] it shows its error and keeps what was
 /// typed across a failed plain-form submission.
 #[component]
@@ -177,7 +184,7 @@ pub fn TextAreaField(
                 maxlength=maxlength
                 aria-invalid=move || message.get().is_some().then_some("true")
                 aria-describedby=described
-            >{initial}</textarea>
+            >{textarea_text(&initial)}</textarea>
             {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
         </div>
     }

@@ -102,11 +102,11 @@ fn HeaderSearch() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let location = use_location();
     let current = move || {
-        location
-            .pathname
-            .with(|p| p == "/search")
-            .then(|| query.read().get("q").unwrap_or_default())
-            .unwrap_or_default()
+        if location.pathname.with(|p| p == "/search") {
+            query.read().get("q").unwrap_or_default()
+        } else {
+            String::new()
+        }
     };
     view! {
         <form method="get" action="/search" class="header-search" role="search">

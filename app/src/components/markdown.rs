@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::cards::preview_markdown;
+use crate::components::form::textarea_text;
 
 /// Waits this long after the last keystroke before asking for a preview.
 const PREVIEW_DELAY_MS: u64 = 300;
@@ -65,7 +66,7 @@ pub fn MarkdownField(
                     on:input=move |ev| on_input.run(event_target_value(&ev))
                     aria-invalid=move || error.get().is_some().then_some("true")
                     aria-describedby=described
-                >{value.get_untracked()}</textarea>
+                >{textarea_text(&value.get_untracked())}</textarea>
                 <div class="md-preview" aria-label="Preview" role="region" aria-live="off">
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {

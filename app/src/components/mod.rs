@@ -2,7 +2,7 @@
 pub mod error;
 pub mod form;
 pub mod format;
-pub mod markdown;
 pub mod guard;
 pub mod layout;
+pub mod markdown;
 pub mod pager;

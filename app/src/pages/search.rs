@@ -59,7 +59,10 @@ fn Hit(hit: SearchHit) -> impl IntoView {
 /// still escaped text; only the markers become elements.
 #[component]
 fn Marked(text: String) -> impl IntoView {
-    let markers: Vec<char> = text.chars().filter(|c| *c == HIT_START || *c == HIT_END).collect();
+    let markers: Vec<char> = text
+        .chars()
+        .filter(|c| *c == HIT_START || *c == HIT_END)
+        .collect();
     let mut pieces = text.split([HIT_START, HIT_END]);
     let mut out = vec![(false, pieces.next().unwrap_or_default().to_string())];
     for (marker, piece) in markers.into_iter().zip(pieces) {
@@ -67,6 +70,12 @@ fn Marked(text: String) -> impl IntoView {
     }
     out.into_iter()
         .filter(|(_, t)| !t.is_empty())
-        .map(|(m, t)| if m { view! { <mark>{t}</mark> }.into_any() } else { t.into_any() })
+        .map(|(m, t)| {
+            if m {
+                view! { <mark>{t}</mark> }.into_any()
+            } else {
+                t.into_any()
+            }
+        })
         .collect_view()
 }

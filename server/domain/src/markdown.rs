@@ -57,11 +57,11 @@ pub fn to_plain_text(markdown: &str) -> String {
                     out.push('\n');
                 }
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock) => {
-                if list_depth == 0 {
-                    push_line_break(&mut out);
-                    out.push('\n');
-                }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock)
+                if list_depth == 0 =>
+            {
+                push_line_break(&mut out);
+                out.push('\n');
             }
             _ => {}
         }
@@ -85,7 +85,10 @@ mod tests {
         assert!(html.contains("<strong>bold</strong>"), "{html}");
         assert!(html.contains("<li>one</li>"), "{html}");
         assert!(html.contains("href=\"https://example.com\""), "{html}");
-        assert!(html.contains("rel=\"noopener noreferrer nofollow\""), "{html}");
+        assert!(
+            html.contains("rel=\"noopener noreferrer nofollow\""),
+            "{html}"
+        );
     }
 
     #[test]
@@ -101,7 +104,16 @@ mod tests {
         ];
         for payload in payloads {
             let html = to_html(payload).to_lowercase();
-            for bad in ["<script", "javascript:", "onerror", "<iframe", "onclick", "onload", "<svg", "<img"] {
+            for bad in [
+                "<script",
+                "javascript:",
+                "onerror",
+                "<iframe",
+                "onclick",
+                "onload",
+                "<svg",
+                "<img",
+            ] {
                 assert!(!html.contains(bad), "{payload:?} rendered as {html:?}");
             }
         }

@@ -3,8 +3,8 @@ use std::sync::Arc;
 
 use crate::accounts::Accounts;
 use crate::battlecards::{Battlecards, ViewRecorder};
-use crate::competitors::Competitors;
 use crate::cache::Cache;
+use crate::competitors::Competitors;
 use crate::sessions::AppSessionStore;
 use crate::store::Db;
 

@@ -345,7 +345,8 @@ fn text_paragraph(style: &str, text: &str) -> Paragraph {
 // ------------------------------------------------------------------- blocks
 
 struct Writer {
-    docx_numberings: Vec<(usize, usize, Option<(usize, usize)>)>,
+    /// Numbered lists, each its own `w:num` so it restarts: (num id, level, start).
+    ordered_lists: Vec<(usize, usize, usize)>,
     next_num: usize,
 }
 
@@ -360,7 +361,7 @@ struct Ctx<'a> {
 impl Writer {
     fn new() -> Self {
         Writer {
-            docx_numberings: Vec::new(),
+            ordered_lists: Vec::new(),
             next_num: NUM_BULLET + 1,
         }
     }
@@ -434,8 +435,7 @@ impl Writer {
                     let id = self.next_num;
                     self.next_num += 1;
                     let start = usize::try_from(*start).unwrap_or(1);
-                    self.docx_numberings
-                        .push((id, ABSTRACT_DECIMAL, Some((level, start))));
+                    self.ordered_lists.push((id, level, start));
                     id
                 } else {
                     NUM_BULLET
@@ -686,12 +686,11 @@ pub(crate) fn render(doc: &CardDocument) -> anyhow::Result<Vec<u8>> {
             }
         }
     }
-    for (id, abs, over) in &w.docx_numberings {
-        let mut n = docx_rs::Numbering::new(*id, *abs);
-        if let Some((level, start)) = over {
-            n = n.add_override(LevelOverride::new(*level).start(*start));
-        }
-        docx = docx.add_numbering(n);
+    for &(id, level, start) in &w.ordered_lists {
+        docx = docx.add_numbering(
+            docx_rs::Numbering::new(id, ABSTRACT_DECIMAL)
+                .add_override(LevelOverride::new(level).start(start)),
+        );
     }
 
     // Footer: export stamp left, "Page N of M" right.

@@ -293,6 +293,8 @@ impl Builder {
                 if matches!(self.stack.last(), Some(Frame::List { .. })) {
                     self.open(Frame::blocks(false))
                 } else {
+                    // A flattened list: keep its items on separate lines.
+                    self.push_inline(Inline::Br);
                     self.skip()
                 }
             }
@@ -325,6 +327,9 @@ impl Builder {
             Some(Frame::Inlines { .. }) | Some(Frame::Literal(_))
         );
         if (block_level && inside_inline) || self.inline_depth >= MAX_INLINE_DEPTH {
+            if block_level {
+                self.push_inline(Inline::Soft);
+            }
             return self.skip();
         }
         self.inline_depth += 1;
@@ -435,6 +440,33 @@ fn block_text(block: MdBlock) -> Vec<Inline> {
             .flat_map(|item| item.into_iter().flat_map(block_text))
             .collect(),
         MdBlock::Rule => Vec::new(),
+    }
+}
+
+impl MdBlock {
+    /// Applies `f` to every user string in the tree (text, code, headings).
+    pub(crate) fn map_text(&mut self, f: &impl Fn(&str) -> String) {
+        match self {
+            MdBlock::P { c } | MdBlock::H { c, .. } => c.iter_mut().for_each(|i| i.map_text(f)),
+            MdBlock::List { items, .. } => items.iter_mut().flatten().for_each(|b| b.map_text(f)),
+            MdBlock::Quote { c } => c.iter_mut().for_each(|b| b.map_text(f)),
+            MdBlock::Code { text } => *text = f(text),
+            MdBlock::Rule => {}
+        }
+    }
+}
+
+impl Inline {
+    fn map_text(&mut self, f: &impl Fn(&str) -> String) {
+        match self {
+            Inline::Text { v } | Inline::Code { v } => *v = f(v),
+            Inline::Strong { c }
+            | Inline::Emph { c }
+            | Inline::Strike { c }
+            | Inline::Span { c }
+            | Inline::Link { c, .. } => c.iter_mut().for_each(|i| i.map_text(f)),
+            Inline::Soft | Inline::Br => {}
+        }
     }
 }
 
@@ -584,6 +616,32 @@ mod tests {
         let _ = parse(&lists);
         let stars = "*".repeat(400) + "x" + &"*".repeat(400);
         let _ = parse(&stars);
+    }
+
+    #[test]
+    fn flattened_items_stay_separate() {
+        let lists = (0..12)
+            .map(|i| format!("{}- level {i}", "  ".repeat(i)))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let t = parse(&lists);
+        let mut deepest = &t[0];
+        while let MdBlock::List { items, .. } = deepest {
+            match items[0].last() {
+                Some(b @ MdBlock::List { .. }) => deepest = b,
+                _ => break,
+            }
+        }
+        let MdBlock::List { items, .. } = deepest else {
+            panic!()
+        };
+        let MdBlock::P { c } = &items[0][0] else {
+            panic!("{items:?}")
+        };
+        assert!(
+            inline_text(c).contains("level 7\nlevel 8\nlevel 9"),
+            "{c:?}"
+        );
     }
 
     #[test]

@@ -155,10 +155,10 @@ fn payload(doc: &CardDocument) -> Payload {
         competitor: if competitor.is_empty() {
             "Battlecard".into()
         } else {
-            competitor
+            wrap_long_words(&competitor)
         },
-        title,
-        summary: clean_line(&doc.summary),
+        title: wrap_long_words(&title),
+        summary: wrap_long_words(&clean_line(&doc.summary)),
         status: clean_line(&doc.status),
         status_kind: status_kind(&doc.status),
         version: doc.version.to_string(),
@@ -168,22 +168,53 @@ fn payload(doc: &CardDocument) -> Payload {
             .iter()
             .map(|b| match b {
                 Block::Markdown { title, markdown } => Section::Markdown {
-                    title: clean_line(title),
-                    body: markdown::parse(markdown),
+                    title: wrap_long_words(&clean_line(title)),
+                    body: markdown_body(markdown),
                 },
                 Block::Objections { title, items } => Section::Objections {
-                    title: clean_line(title),
+                    title: wrap_long_words(&clean_line(title)),
                     items: items
                         .iter()
                         .map(|(q, a)| Objection {
-                            q: clean(q).trim().to_string(),
-                            a: markdown::parse(a),
+                            q: wrap_long_words(clean(q).trim()),
+                            a: markdown_body(a),
                         })
                         .collect(),
                 },
             })
             .collect(),
     }
+}
+
+/// Longest run of non-space characters typst gets without a break opportunity.
+const MAX_UNBROKEN: usize = 28;
+
+/// Inserts zero-width spaces into very long unbroken runs (URLs, hashes,
+/// "xxxxxxxx…") so they wrap instead of running off the page.
+fn wrap_long_words(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut run = 0;
+    for c in s.chars() {
+        if c.is_whitespace() || c == '\u{200B}' {
+            run = 0;
+        } else {
+            if run >= MAX_UNBROKEN {
+                out.push('\u{200B}');
+                run = 0;
+            }
+            run += 1;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn markdown_body(markdown: &str) -> Vec<MdBlock> {
+    let mut blocks = markdown::parse(markdown);
+    for b in &mut blocks {
+        b.map_text(&wrap_long_words);
+    }
+    blocks
 }
 
 fn describe(errors: &[SourceDiagnostic]) -> String {
@@ -226,6 +257,20 @@ mod tests {
         assert_eq!(status_kind(" draft "), "draft");
         assert_eq!(status_kind("Archived"), "archived");
         assert_eq!(status_kind("Something"), "other");
+    }
+
+    #[test]
+    fn long_words_get_break_opportunities() {
+        let long = "x".repeat(60);
+        let wrapped = wrap_long_words(&long);
+        assert_eq!(wrapped.replace('\u{200B}', ""), long);
+        assert!(wrapped
+            .split('\u{200B}')
+            .all(|part| part.chars().count() <= MAX_UNBROKEN));
+        assert_eq!(
+            wrap_long_words("short words stay as they are"),
+            "short words stay as they are"
+        );
     }
 
     #[test]

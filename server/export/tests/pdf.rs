@@ -233,3 +233,67 @@ fn empty_card_exports() {
         "{text}"
     );
 }
+
+/// Odd but valid Markdown shapes must never make the template fail.
+#[test]
+fn edge_case_markdown_exports() {
+    let bodies = [
+        "#",
+        "# \n\n##\n\n######",
+        "-\n-\n- \n\n1.\n2.",
+        "999999999999. huge start",
+        "[](https://empty.example)",
+        "[**bold link**](https://b.example) ![](https://img.example/x.png)",
+        ">",
+        "> - a\n>   > b\n> ```\n> code\n> ```",
+        "```\n```",
+        "    indented code",
+        "---\n***\n___",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        "line  \nbreak\\\nagain",
+        "~~strike~~ and ~~**nested**~~",
+        "<div>\n\n*md in html*\n\n</div>",
+        "- [ ] task\n- [x] done",
+        "Footnote[^1]\n\n[^1]: note",
+        "a\u{0}b\u{8}c\u{1f}d\u{7f}e\u{9f}f\u{2028}g\u{200b}h\u{feff}i",
+        "emoji 🚀 and CJK 北京 and RTL שלום and combining é",
+        &"x".repeat(5000),
+        &"- nest\n".repeat(2),
+        &(0..20)
+            .map(|i| format!("{}- level {i}", "  ".repeat(i)))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        &">".repeat(100),
+        &format!("{}x{}", "*".repeat(100), "*".repeat(100)),
+        &format!("[a](https://{}.example)", "l".repeat(3000)),
+    ];
+    let card = export::CardDocument {
+        competitor: "Edge".into(),
+        title: "Edge cases".into(),
+        summary: "Summary".into(),
+        status: "Draft".into(),
+        version: i64::MAX,
+        exported_at: "now".into(),
+        blocks: bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| export::Block::Markdown {
+                title: format!("Case {i}"),
+                markdown: b.to_string(),
+            })
+            .chain([export::Block::Objections {
+                title: "Objections".into(),
+                items: bodies
+                    .iter()
+                    .map(|b| (b.to_string(), b.to_string()))
+                    .collect(),
+            }])
+            .collect(),
+    };
+    let bytes = export::pdf(&card).expect("edge cases export to PDF");
+    std::fs::create_dir_all("/tmp/export-check").ok();
+    std::fs::write("/tmp/export-check/edge.pdf", &bytes).ok();
+    let text = pdf_text(&bytes);
+    assert!(text.contains(&format!("Case {}", bodies.len() - 1)));
+    export::docx(&card).expect("edge cases export to DOCX");
+}

@@ -5,13 +5,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{page_param, role_options};
-use crate::pages::urlencode;
 use crate::api::admin::{list_users, CreateUser, SetDisabled, SetRole};
 use crate::components::error::{ErrorPanel, FormAlert};
 use crate::components::form::{last_error, Field, SelectField};
 use crate::components::format::{format_date, format_time};
 use crate::components::guard::AdminOnly;
 use crate::components::pager::Pager;
+use crate::pages::urlencode;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {

@@ -7,6 +7,7 @@ use domain::types::{CardContent, ConflictInfo};
 use leptos::prelude::*;
 
 use super::editor::{EditorState, Stored};
+use crate::components::form::textarea_text;
 use crate::components::format::format_time;
 
 #[component]
@@ -19,8 +20,11 @@ pub fn ConflictView(
 ) -> impl IntoView {
     let mine = state.draft.get_untracked();
     let merge = three_way(&base, &mine, &info.theirs);
-    let resolutions: Vec<RwSignal<String>> =
-        merge.conflicts.iter().map(|c| RwSignal::new(c.mine.clone())).collect();
+    let resolutions: Vec<RwSignal<String>> = merge
+        .conflicts
+        .iter()
+        .map(|c| RwSignal::new(c.mine.clone()))
+        .collect();
     let theirs_stored = Stored {
         version: info.version,
         content: info.theirs.clone(),
@@ -30,7 +34,11 @@ pub fn ConflictView(
         at: info.at,
     };
     let save_merge = {
-        let (merged, conflicts, stored) = (merge.content.clone(), merge.conflicts.clone(), theirs_stored.clone());
+        let (merged, conflicts, stored) = (
+            merge.content.clone(),
+            merge.conflicts.clone(),
+            theirs_stored.clone(),
+        );
         let resolutions = resolutions.clone();
         move |_| {
             let mut content = merged.clone();
@@ -85,7 +93,7 @@ pub fn ConflictView(
                         </div>
                         <label for=id.clone()>"Merged text to save"</label>
                         <textarea id=id rows="6" prop:value=move || value.get()
-                            on:input=move |ev| value.set(event_target_value(&ev))>{value.get_untracked()}</textarea>
+                            on:input=move |ev| value.set(event_target_value(&ev))>{textarea_text(&value.get_untracked())}</textarea>
                     </div>
                 }
             }).collect_view()}

@@ -3,7 +3,9 @@
 //! leaving with unsaved changes. A save based on an old version opens the conflict
 //! screen instead of overwriting anything.
 use domain::types::card_limits as limits;
-use domain::types::{CardContent, CardEditorData, CardStatus, ConflictInfo, SaveOutcome, SectionKey};
+use domain::types::{
+    CardContent, CardEditorData, CardStatus, ConflictInfo, SaveOutcome, SectionKey,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -97,11 +99,19 @@ fn Editor(data: CardEditorData) -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        let Some(result) = save.value().get() else { return };
-        let Some((base, sent)) = in_flight.get_value() else { return };
+        let Some(result) = save.value().get() else {
+            return;
+        };
+        let Some((base, sent)) = in_flight.get_value() else {
+            return;
+        };
         in_flight.set_value(None);
         match result {
-            Ok(SaveOutcome::Saved { version, status, at }) => {
+            Ok(SaveOutcome::Saved {
+                version,
+                status,
+                at,
+            }) => {
                 state.errors.set(None);
                 state.stored.update(|s| {
                     s.version = version;
@@ -186,7 +196,8 @@ fn install_shortcuts_and_guards(dirty: Memo<bool>, save_now: Callback<()>) {
                 ev.prevent_default();
             }
         });
-        let _ = document().add_event_listener_with_callback("click", links.as_ref().unchecked_ref());
+        let _ =
+            document().add_event_listener_with_callback("click", links.as_ref().unchecked_ref());
         let links = SendWrapper::new(links);
         on_cleanup(move || {
             keys.remove();
@@ -225,15 +236,24 @@ fn Toolbar(
         } else if dirty.get() {
             "Unsaved changes".to_string()
         } else {
-            state.stored.with(|s| format!("Version {} · saved by {} · {}", s.version, s.by, format_time(s.at)))
+            state.stored.with(|s| {
+                format!(
+                    "Version {} · saved by {} · {}",
+                    s.version,
+                    s.by,
+                    format_time(s.at)
+                )
+            })
         }
     };
     let live = move || {
-        state.stored.with(|s| match (s.status, s.published_version) {
-            (CardStatus::Published, Some(_)) => Some("Reps see this version.".to_string()),
-            (_, Some(v)) => Some(format!("Reps see version {v} until you publish again.")),
-            _ => None,
-        })
+        state
+            .stored
+            .with(|s| match (s.status, s.published_version) {
+                (CardStatus::Published, Some(_)) => Some("Reps see this version.".to_string()),
+                (_, Some(v)) => Some(format!("Reps see version {v} until you publish again.")),
+                _ => None,
+            })
     };
     let history = format!("/cards/{id}/history");
     let rep = format!("/cards/{id}");

@@ -15,10 +15,15 @@ use crate::components::format::format_time;
 pub fn HistoryPage() -> impl IntoView {
     let id = card_id_param();
     let query = use_query_map();
-    let number = move |name: &'static str| Memo::new(move |_| query.read().get(name).and_then(|v| v.parse::<i64>().ok()));
+    let number = move |name: &'static str| {
+        Memo::new(move |_| query.read().get(name).and_then(|v| v.parse::<i64>().ok()))
+    };
     let (from, to) = (number("from"), number("to"));
     let restore = ServerAction::<RestoreVersion>::new();
-    let history = Resource::new(move || (id.get(), restore.version().get()), |(id, _)| load_card_history(id));
+    let history = Resource::new(
+        move || (id.get(), restore.version().get()),
+        |(id, _)| load_card_history(id),
+    );
     view! {
         <Title text="History"/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -33,23 +38,37 @@ pub fn HistoryPage() -> impl IntoView {
 }
 
 #[component]
-fn History(history: CardHistory, from: Option<i64>, to: Option<i64>, restore: ServerAction<RestoreVersion>) -> impl IntoView {
+fn History(
+    history: CardHistory,
+    from: Option<i64>,
+    to: Option<i64>,
+    restore: ServerAction<RestoreVersion>,
+) -> impl IntoView {
     let latest = history.version;
     let to = to.unwrap_or(latest);
     let from = from.unwrap_or((to - 1).max(1));
     let id = history.id.clone();
-    let diff = Resource::new({
-        let id = id.clone();
-        move || (id.clone(), from, to)
-    }, |(id, from, to)| load_card_diff(id, from, to));
+    let diff = Resource::new(
+        {
+            let id = id.clone();
+            move || (id.clone(), from, to)
+        },
+        |(id, from, to)| load_card_diff(id, from, to),
+    );
     let error = last_error(restore.value());
-    let restored = move || match restore.value().get() {
+    let restored = move || {
+        match restore.value().get() {
         Some(Ok(SaveOutcome::Saved { version, .. })) => Some(format!("Restored as version {version}.")),
         Some(Ok(SaveOutcome::Conflict(c))) => Some(format!(
             "{} saved version {} meanwhile. Nothing was restored; look at the newest version first.", c.by, c.version)),
         _ => None,
+    }
     };
-    let options = history.versions.iter().map(|v| v.version).collect::<Vec<_>>();
+    let options = history
+        .versions
+        .iter()
+        .map(|v| v.version)
+        .collect::<Vec<_>>();
     view! {
         <p class="crumbs">
             <a href=format!("/competitors/{}", history.competitor_id)>{history.competitor_name.clone()}</a>" / "

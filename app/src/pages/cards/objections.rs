@@ -26,10 +26,22 @@ fn new_objection_id() -> String {
 #[component]
 pub fn ObjectionsEditor(state: EditorState, feedback: Vec<ObjectionFeedback>) -> impl IntoView {
     let feedback = StoredValue::new(feedback);
-    let ids = Memo::new(move |_| state.draft.with(|d| d.objections.iter().map(|o| o.id.clone()).collect::<Vec<_>>()));
+    let ids = Memo::new(move |_| {
+        state.draft.with(|d| {
+            d.objections
+                .iter()
+                .map(|o| o.id.clone())
+                .collect::<Vec<_>>()
+        })
+    });
     let add = move |_| {
         let id = new_objection_id();
-        state.draft.update(|d| d.objections.push(Objection { id: id.clone(), ..Default::default() }));
+        state.draft.update(|d| {
+            d.objections.push(Objection {
+                id: id.clone(),
+                ..Default::default()
+            })
+        });
         // Put the cursor in the new objection.
         request_animation_frame(move || {
             if let Some(input) = document().get_element_by_id(&format!("objection-{id}-text")) {
@@ -59,15 +71,31 @@ pub fn ObjectionsEditor(state: EditorState, feedback: Vec<ObjectionFeedback>) ->
 }
 
 #[component]
-fn ObjectionRow(state: EditorState, id: String, index: usize, feedback: Option<ObjectionFeedback>) -> impl IntoView {
+fn ObjectionRow(
+    state: EditorState,
+    id: String,
+    index: usize,
+    feedback: Option<ObjectionFeedback>,
+) -> impl IntoView {
     let id = StoredValue::new(id);
     let position = Memo::new(move |_| {
-        state.draft.with(|d| d.objections.iter().position(|o| o.id == id.get_value()).unwrap_or(index))
+        state.draft.with(|d| {
+            d.objections
+                .iter()
+                .position(|o| o.id == id.get_value())
+                .unwrap_or(index)
+        })
     });
     let count = Memo::new(move |_| state.draft.with(|d| d.objections.len()));
     let field = move |get: fn(&Objection) -> &String| {
         Signal::derive(move || {
-            state.draft.with(|d| d.objections.iter().find(|o| o.id == id.get_value()).map(|o| get(o).clone()).unwrap_or_default())
+            state.draft.with(|d| {
+                d.objections
+                    .iter()
+                    .find(|o| o.id == id.get_value())
+                    .map(|o| get(o).clone())
+                    .unwrap_or_default()
+            })
         })
     };
     let update = move |set: fn(&mut Objection, String), value: String| {
@@ -86,12 +114,19 @@ fn ObjectionRow(state: EditorState, id: String, index: usize, feedback: Option<O
             }
         })
     };
-    let remove = move |_| state.draft.update(|d| d.objections.retain(|o| o.id != id.get_value()));
+    let remove = move |_| {
+        state
+            .draft
+            .update(|d| d.objections.retain(|o| o.id != id.get_value()))
+    };
     let text = field(|o| &o.objection);
     let answer = field(|o| &o.answer);
     let error = move |part: &'static str| {
         Signal::derive(move || {
-            state.errors.get().and_then(|e| e.field(&format!("objections.{}.{part}", position.get())))
+            state
+                .errors
+                .get()
+                .and_then(|e| e.field(&format!("objections.{}.{part}", position.get())))
         })
     };
     let text_error = error("objection");

@@ -74,7 +74,10 @@ fn open_linked_objection() {
     let hash = use_location().hash;
     Effect::new(move |_| {
         let hash = hash.get();
-        let Some(id) = hash.strip_prefix('#').filter(|h| h.starts_with("objection-")) else {
+        let Some(id) = hash
+            .strip_prefix('#')
+            .filter(|h| h.starts_with("objection-"))
+        else {
             return;
         };
         if let Some(element) = document().get_element_by_id(id) {

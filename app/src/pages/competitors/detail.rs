@@ -1,7 +1,7 @@
 //! The competitor page: who they are, the battlecards about them, what to watch,
 //! and what happened lately.
-use domain::types::{BattlecardSummary, CardStatus, CompetitorDetail};
 use domain::types::card_limits;
+use domain::types::{BattlecardSummary, CardStatus, CompetitorDetail};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -18,7 +18,10 @@ pub fn CompetitorPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let archive = ServerAction::<SetCompetitorArchived>::new();
-    let detail = Resource::new(move || (id.get(), archive.version().get()), |(id, _)| load_competitor(id));
+    let detail = Resource::new(
+        move || (id.get(), archive.version().get()),
+        |(id, _)| load_competitor(id),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {

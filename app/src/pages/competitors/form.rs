@@ -71,7 +71,10 @@ fn EditForm(competitor: Competitor) -> impl IntoView {
 }
 
 #[component]
-fn CompetitorFields(error: Signal<Option<AppError>>, competitor: Option<Competitor>) -> impl IntoView {
+fn CompetitorFields(
+    error: Signal<Option<AppError>>,
+    competitor: Option<Competitor>,
+) -> impl IntoView {
     let c = competitor.unwrap_or_else(|| Competitor {
         id: String::new(),
         name: String::new(),

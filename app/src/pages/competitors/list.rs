@@ -15,11 +15,20 @@ use crate::Me;
 #[component]
 pub fn CompetitorsPage() -> impl IntoView {
     let query = use_query_map();
-    let param = move |name: &'static str| Memo::new(move |_| query.read().get(name).unwrap_or_default());
+    let param =
+        move |name: &'static str| Memo::new(move |_| query.read().get(name).unwrap_or_default());
     let (q, tag, sort, archived) = (param("q"), param("tag"), param("sort"), param("archived"));
     let page = page_param();
     let list = Resource::new(
-        move || (q.get(), tag.get(), sort.get(), archived.get() == "true", page.get()),
+        move || {
+            (
+                q.get(),
+                tag.get(),
+                sort.get(),
+                archived.get() == "true",
+                page.get(),
+            )
+        },
         |(q, tag, sort, archived, page)| list_competitors(q, tag, sort, archived, page),
     );
     let me = expect_context::<Me>();
@@ -50,15 +59,26 @@ pub fn CompetitorsPage() -> impl IntoView {
 }
 
 fn keep_params(q: &str, tag: &str, sort: &str, archived: &str) -> String {
-    [("q", q), ("tag", tag), ("sort", sort), ("archived", archived)]
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}&", urlencode(v)))
-        .collect()
+    [
+        ("q", q),
+        ("tag", tag),
+        ("sort", sort),
+        ("archived", archived),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| format!("{k}={}&", urlencode(v)))
+    .collect()
 }
 
 #[component]
-fn Filters(list: CompetitorList, q: String, tag: String, sort: CompetitorSort, archived: bool) -> impl IntoView {
+fn Filters(
+    list: CompetitorList,
+    q: String,
+    tag: String,
+    sort: CompetitorSort,
+    archived: bool,
+) -> impl IntoView {
     view! {
         <form method="get" action="/competitors" class="filters" role="search" aria-label="Filter competitors">
             <div class="field">

@@ -18,7 +18,10 @@ fn too_long(limit: usize) -> String {
 }
 
 fn tidy(text: &str) -> String {
-    text.replace("\r\n", "\n").replace('\r', "\n").trim_end().to_string()
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .trim_end()
+        .to_string()
 }
 
 fn one_line(text: &str) -> String {
@@ -66,7 +69,10 @@ pub fn normalise(content: &CardContent) -> Result<CardContent> {
     if kept.len() > limits::OBJECTIONS_MAX {
         errors.add(
             "objections",
-            format!("A card holds at most {} objections.", limits::OBJECTIONS_MAX),
+            format!(
+                "A card holds at most {} objections.",
+                limits::OBJECTIONS_MAX
+            ),
         );
     }
     for (i, o) in kept.into_iter().enumerate() {
@@ -75,21 +81,31 @@ pub fn normalise(content: &CardContent) -> Result<CardContent> {
         o.answer = tidy(&o.answer);
         o.id = o.id.trim().to_string();
         if o.objection.is_empty() {
-            errors.add(&objection_field(i, "objection"), "Write the objection this answer is for.");
+            errors.add(
+                &objection_field(i, "objection"),
+                "Write the objection this answer is for.",
+            );
         } else if o.objection.chars().count() > limits::OBJECTION_MAX {
-            errors.add(&objection_field(i, "objection"), too_long(limits::OBJECTION_MAX));
+            errors.add(
+                &objection_field(i, "objection"),
+                too_long(limits::OBJECTION_MAX),
+            );
         }
         if o.answer.chars().count() > limits::ANSWER_MAX {
             errors.add(&objection_field(i, "answer"), too_long(limits::ANSWER_MAX));
         }
         if o.id.is_empty() {
             o.id = new_id()[..12].to_string();
-        } else if o.id.len() > 40
-            || !o.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
-            errors.add("objections", "An objection has an invalid id; reload the page.");
+        } else if o.id.len() > 40 || !o.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            errors.add(
+                "objections",
+                "An objection has an invalid id; reload the page.",
+            );
         } else if out.objections.iter().any(|x| x.id == o.id) {
-            errors.add("objections", "Two objections share one id; reload the page.");
+            errors.add(
+                "objections",
+                "Two objections share one id; reload the page.",
+            );
         }
         out.objections.push(o);
     }
@@ -116,7 +132,10 @@ mod tests {
             title: "  Acme   vs us ".into(),
             summary: "line one\nline two".into(),
             pricing: "a\r\nb  \n\n".into(),
-            objections: vec![objection("", " Too   expensive ", "No."), objection("", " ", "")],
+            objections: vec![
+                objection("", " Too   expensive ", "No."),
+                objection("", " ", ""),
+            ],
             ..Default::default()
         };
         let out = normalise(&content).unwrap();
@@ -133,7 +152,10 @@ mod tests {
         let content = CardContent {
             title: String::new(),
             overview: "x".repeat(limits::SECTION_MAX + 1),
-            objections: vec![objection("a", "", "answer without objection"), objection("a", "q", "")],
+            objections: vec![
+                objection("a", "", "answer without objection"),
+                objection("a", "q", ""),
+            ],
             ..Default::default()
         };
         let Err(crate::Error::Validation(errors)) = normalise(&content) else {
@@ -142,7 +164,12 @@ mod tests {
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            vec!["title", "section.overview", "objections.0.objection", "objections"]
+            vec![
+                "title",
+                "section.overview",
+                "objections.0.objection",
+                "objections"
+            ]
         );
     }
 }

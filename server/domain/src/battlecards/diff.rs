@@ -38,7 +38,11 @@ fn objection_parts(old: &[Objection], new: &[Objection]) -> Vec<(String, String,
     let render = |o: &Objection| format!("Q: {}\nA: {}", o.objection, o.answer);
     let mut parts = Vec::new();
     for o in new {
-        let before = old.iter().find(|x| x.id == o.id).map(render).unwrap_or_default();
+        let before = old
+            .iter()
+            .find(|x| x.id == o.id)
+            .map(render)
+            .unwrap_or_default();
         parts.push((
             format!("{OBJECTIONS_LABEL}: {}", short(&o.objection)),
             before,
@@ -162,8 +166,20 @@ mod tests {
 
     #[test]
     fn objections_match_by_id_and_report_order() {
-        let old = content("", vec![objection("a", "Too pricey", "No"), objection("b", "No SSO", "Yes")]);
-        let new = content("", vec![objection("b", "No SSO", "Yes, SAML"), objection("a", "Too pricey", "No")]);
+        let old = content(
+            "",
+            vec![
+                objection("a", "Too pricey", "No"),
+                objection("b", "No SSO", "Yes"),
+            ],
+        );
+        let new = content(
+            "",
+            vec![
+                objection("b", "No SSO", "Yes, SAML"),
+                objection("a", "Too pricey", "No"),
+            ],
+        );
         let labels: Vec<_> = card_diff(1, &old, 2, &new)
             .sections
             .into_iter()

@@ -85,7 +85,12 @@ impl Battlecards {
         Ok(card)
     }
 
-    pub async fn create(&self, user: &CurrentUser, competitor_id: &str, title: &str) -> Result<String> {
+    pub async fn create(
+        &self,
+        user: &CurrentUser,
+        competitor_id: &str,
+        title: &str,
+    ) -> Result<String> {
         user.require(Role::Editor)?;
         let title = content::parse_title(title).map_err(|m| Error::field("title", m))?;
         let (archived,): (Option<i64>,) =
@@ -121,7 +126,15 @@ impl Battlecards {
         .await?;
         store::insert_version(&mut tx, &id, 1, &content, "Created", &user.name, now).await?;
         search::index_card(&mut tx, Scope::CardLatest, competitor_id, &id, &content).await?;
-        activity::record(&mut tx, user, competitor_id, Some(&id), action::CARD_CREATED, &title).await?;
+        activity::record(
+            &mut tx,
+            user,
+            competitor_id,
+            Some(&id),
+            action::CARD_CREATED,
+            &title,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -167,7 +180,15 @@ impl Battlecards {
         let note: String = note.trim().chars().take(limits::NOTE_MAX).collect();
         let mut tx = self.db.pool().begin().await?;
         let outcome = self
-            .save_in(&mut tx, user, id, base_version, &content, &note, action::CARD_SAVED)
+            .save_in(
+                &mut tx,
+                user,
+                id,
+                base_version,
+                &content,
+                &note,
+                action::CARD_SAVED,
+            )
             .await?;
         tx.commit().await?;
         Ok(outcome)
@@ -299,10 +320,18 @@ impl Battlecards {
         }
         match to {
             CardStatus::Published => {
-                search::index_card(&mut tx, Scope::CardPublished, &card.competitor_id, id, &content)
-                    .await?
+                search::index_card(
+                    &mut tx,
+                    Scope::CardPublished,
+                    &card.competitor_id,
+                    id,
+                    &content,
+                )
+                .await?
             }
-            CardStatus::Archived => search::remove_card(&mut tx, id, Some(Scope::CardPublished)).await?,
+            CardStatus::Archived => {
+                search::remove_card(&mut tx, id, Some(Scope::CardPublished)).await?
+            }
             _ => {}
         }
         let detail = format!(
@@ -316,8 +345,15 @@ impl Battlecards {
                 String::new()
             }
         );
-        activity::record(&mut tx, user, &card.competitor_id, Some(id), action::CARD_STATUS, &detail)
-            .await?;
+        activity::record(
+            &mut tx,
+            user,
+            &card.competitor_id,
+            Some(id),
+            action::CARD_STATUS,
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
         self.editor_data(user, id).await
     }
@@ -359,9 +395,17 @@ impl Battlecards {
         Ok(diff::card_diff(from, &old, to, &new))
     }
 
-    async fn version_or_field_error(&self, id: &str, version: i64, field: &str) -> Result<CardContent> {
+    async fn version_or_field_error(
+        &self,
+        id: &str,
+        version: i64,
+        field: &str,
+    ) -> Result<CardContent> {
         match store::version_content(&self.db, id, version).await {
-            Err(Error::NotFound) => Err(Error::field(field, format!("There is no version {version}."))),
+            Err(Error::NotFound) => Err(Error::field(
+                field,
+                format!("There is no version {version}."),
+            )),
             other => other,
         }
     }
@@ -379,7 +423,15 @@ impl Battlecards {
         let mut tx = self.db.pool().begin().await?;
         let note = format!("Restored from version {version}");
         let outcome = self
-            .save_in(&mut tx, user, id, base_version, &old, &note, action::CARD_RESTORED)
+            .save_in(
+                &mut tx,
+                user,
+                id,
+                base_version,
+                &old,
+                &note,
+                action::CARD_RESTORED,
+            )
             .await?;
         tx.commit().await?;
         Ok(outcome)
@@ -399,10 +451,16 @@ impl Battlecards {
         let mut seen: Vec<&str> = Vec::new();
         for id in order {
             if !current.contains(&id.as_str()) {
-                return Err(Error::field("order", format!("“{id}” is not an objection on this card.")));
+                return Err(Error::field(
+                    "order",
+                    format!("“{id}” is not an objection on this card."),
+                ));
             }
             if seen.contains(&id.as_str()) {
-                return Err(Error::field("order", format!("“{id}” appears twice in the new order.")));
+                return Err(Error::field(
+                    "order",
+                    format!("“{id}” appears twice in the new order."),
+                ));
             }
             seen.push(id);
         }
@@ -410,7 +468,10 @@ impl Battlecards {
         if missing > 0 {
             return Err(Error::field(
                 "order",
-                format!("The new order leaves out {missing} of the card's {} objections.", current.len()),
+                format!(
+                    "The new order leaves out {missing} of the card's {} objections.",
+                    current.len()
+                ),
             ));
         }
         let mut reordered = Vec::with_capacity(order.len());
@@ -420,7 +481,8 @@ impl Battlecards {
             }
         }
         content.objections = reordered;
-        self.save(user, id, base_version, &content, "Reordered objections").await
+        self.save(user, id, base_version, &content, "Reordered objections")
+            .await
     }
 
     /// The published card for reading. Records the view.
@@ -441,7 +503,13 @@ impl Battlecards {
         };
         let votes = store::my_votes(&self.db, id, &user.id).await?;
         self.views.record(id, &user.id);
-        Ok(render::rep_card(&card, version, &rendered, &votes, user.role.at_least(Role::Editor)))
+        Ok(render::rep_card(
+            &card,
+            version,
+            &rendered,
+            &votes,
+            user.role.at_least(Role::Editor),
+        ))
     }
 
     /// A rep's "helped" / "didn't help" on one answer; a second vote replaces the first.
@@ -465,7 +533,10 @@ impl Battlecards {
         if comment.chars().count() > limits::COMMENT_MAX {
             return Err(Error::field(
                 "comment",
-                format!("Keep the comment under {} characters.", limits::COMMENT_MAX + 1),
+                format!(
+                    "Keep the comment under {} characters.",
+                    limits::COMMENT_MAX + 1
+                ),
             ));
         }
         let now = now_ms();
@@ -488,7 +559,12 @@ impl Battlecards {
 
     /// What to export: editors get the newest version (or `published`), everyone else
     /// only the published version.
-    pub async fn export_data(&self, user: &CurrentUser, id: &str, published: bool) -> Result<ExportData> {
+    pub async fn export_data(
+        &self,
+        user: &CurrentUser,
+        id: &str,
+        published: bool,
+    ) -> Result<ExportData> {
         let card = self.visible(user, id).await?;
         let editor = user.role.at_least(Role::Editor);
         let (version, content) = if editor && !published {
@@ -498,7 +574,10 @@ impl Battlecards {
                 .published_version
                 .filter(|_| card.is_live())
                 .ok_or(Error::NotFound)?;
-            (version, store::version_content(&self.db, id, version).await?)
+            (
+                version,
+                store::version_content(&self.db, id, version).await?,
+            )
         };
         let status = if version == card.version {
             card.status()

@@ -6,7 +6,9 @@ use super::visible_cards_sql;
 use crate::accounts::CurrentUser;
 use crate::error::{Error, Result};
 use crate::store::Db;
-use crate::types::{BattlecardSummary, CardContent, CardStatus, ObjectionFeedback, FeedbackComment};
+use crate::types::{
+    BattlecardSummary, CardContent, CardStatus, FeedbackComment, ObjectionFeedback,
+};
 
 /// A card with its competitor's name, as stored now.
 #[derive(FromRow, Clone, Debug)]
@@ -64,17 +66,21 @@ pub async fn load(conn: &mut AnyConnection, id: &str) -> Result<CardRow> {
 }
 
 pub async fn load_from(db: &Db, id: &str) -> Result<CardRow> {
-    Ok(sqlx::query_as(CARD_SELECT).bind(id).fetch_one(db.pool()).await?)
+    Ok(sqlx::query_as(CARD_SELECT)
+        .bind(id)
+        .fetch_one(db.pool())
+        .await?)
 }
 
 /// The content of one stored version.
 pub async fn version_content(db: &Db, id: &str, version: i64) -> Result<CardContent> {
-    let (json,): (String,) =
-        sqlx::query_as("SELECT content FROM battlecard_versions WHERE card_id = $1 AND version = $2")
-            .bind(id)
-            .bind(version)
-            .fetch_one(db.pool())
-            .await?;
+    let (json,): (String,) = sqlx::query_as(
+        "SELECT content FROM battlecard_versions WHERE card_id = $1 AND version = $2",
+    )
+    .bind(id)
+    .bind(version)
+    .fetch_one(db.pool())
+    .await?;
     parse_content(&json)
 }
 
@@ -92,7 +98,11 @@ struct SummaryRow {
 }
 
 /// The cards about a competitor that `user` may see, newest first.
-pub async fn cards_of(db: &Db, user: &CurrentUser, competitor_id: &str) -> Result<Vec<BattlecardSummary>> {
+pub async fn cards_of(
+    db: &Db,
+    user: &CurrentUser,
+    competitor_id: &str,
+) -> Result<Vec<BattlecardSummary>> {
     let sql = format!(
         "SELECT b.id, b.competitor_id, b.title, b.summary, b.status, b.version, b.published_version, \
            b.updated_at, b.updated_by \

@@ -42,7 +42,10 @@ impl ViewRecorder {
             at: now_ms(),
         };
         if self.sender.send(message).is_err() {
-            tracing::warn!(card.id = card_id, "view recorder stopped; a view was not recorded");
+            tracing::warn!(
+                card.id = card_id,
+                "view recorder stopped; a view was not recorded"
+            );
         }
     }
 
@@ -63,7 +66,11 @@ async fn run(db: Db, mut receiver: mpsc::UnboundedReceiver<Message>) {
         let deadline = tokio::time::Instant::now() + LINGER;
         loop {
             match next.take() {
-                Some(Message::View { card_id, user_id, at }) => batch.push((card_id, user_id, at)),
+                Some(Message::View {
+                    card_id,
+                    user_id,
+                    at,
+                }) => batch.push((card_id, user_id, at)),
                 Some(Message::Flush(done)) => {
                     waiting.push(done);
                     break;

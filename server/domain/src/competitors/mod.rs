@@ -12,8 +12,8 @@ use crate::search;
 use crate::store::{new_id, Db};
 use crate::time::now_ms;
 use crate::types::{
-    Competitor, CompetitorDetail, CompetitorInput, CompetitorList, CompetitorQuery,
-    CompetitorRow, CompetitorSort, Page, Role,
+    Competitor, CompetitorDetail, CompetitorInput, CompetitorList, CompetitorQuery, CompetitorRow,
+    CompetitorSort, Page, Role,
 };
 use validate::Fields;
 
@@ -39,7 +39,12 @@ pub(crate) struct Row {
 
 impl Row {
     pub(crate) fn into_competitor(self) -> Competitor {
-        let list = |s: &str| s.lines().filter(|l| !l.is_empty()).map(str::to_string).collect();
+        let list = |s: &str| {
+            s.lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
         Competitor {
             tags: list(&self.tags),
             keywords: list(&self.keywords),
@@ -78,7 +83,13 @@ fn like_pattern(text: &str) -> String {
 
 /// What the search index holds for a competitor.
 fn search_body(f: &Fields) -> String {
-    [f.description.as_str(), &f.tags.join(" "), &f.keywords.join(" "), &f.website].join("\n")
+    [
+        f.description.as_str(),
+        &f.tags.join(" "),
+        &f.keywords.join(" "),
+        &f.website,
+    ]
+    .join("\n")
 }
 
 impl Competitors {
@@ -143,10 +154,12 @@ impl Competitors {
     }
 
     pub async fn get(&self, _user: &CurrentUser, id: &str) -> Result<Competitor> {
-        let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM competitors c WHERE c.id = $1"))
-            .bind(id)
-            .fetch_one(self.db.pool())
-            .await?;
+        let row: Row = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM competitors c WHERE c.id = $1"
+        ))
+        .bind(id)
+        .fetch_one(self.db.pool())
+        .await?;
         Ok(row.into_competitor())
     }
 
@@ -156,7 +169,8 @@ impl Competitors {
         let cards = crate::battlecards::store::cards_of(&self.db, user, id).await?;
         let editor = user.role.at_least(Role::Editor);
         let card_ids: Vec<String> = cards.iter().map(|c| c.id.clone()).collect();
-        let activity = activity::recent(&self.db, id, (!editor).then_some(&card_ids[..]), 15).await?;
+        let activity =
+            activity::recent(&self.db, id, (!editor).then_some(&card_ids[..]), 15).await?;
         Ok(CompetitorDetail {
             competitor,
             cards,
@@ -232,7 +246,12 @@ impl Competitors {
     }
 
     /// Archives (hidden from the default list and from search) or restores.
-    pub async fn set_archived(&self, user: &CurrentUser, id: &str, archived: bool) -> Result<Competitor> {
+    pub async fn set_archived(
+        &self,
+        user: &CurrentUser,
+        id: &str,
+        archived: bool,
+    ) -> Result<Competitor> {
         user.require(Role::Editor)?;
         let current = self.get(user, id).await?;
         if current.archived == archived {
@@ -254,7 +273,8 @@ impl Competitors {
             tags: current.tags.clone(),
             keywords: current.keywords.clone(),
         };
-        search::index_competitor(&mut tx, id, &current.name, &search_body(&fields), archived).await?;
+        search::index_competitor(&mut tx, id, &current.name, &search_body(&fields), archived)
+            .await?;
         let name = if archived {
             action::COMPETITOR_ARCHIVED
         } else {

@@ -25,7 +25,10 @@ pub fn parse(input: &CompetitorInput) -> Result<Fields> {
     if name.is_empty() {
         errors.add("name", "Enter the competitor's name.");
     } else if name.chars().count() > limits::NAME_MAX {
-        errors.add("name", format!("Keep the name under {} characters.", limits::NAME_MAX + 1));
+        errors.add(
+            "name",
+            format!("Keep the name under {} characters.", limits::NAME_MAX + 1),
+        );
     }
     let website = match parse_website(&input.website) {
         Ok(w) => w,
@@ -38,20 +41,43 @@ pub fn parse(input: &CompetitorInput) -> Result<Fields> {
     if description.chars().count() > limits::DESCRIPTION_MAX {
         errors.add(
             "description",
-            format!("Keep the description under {} characters.", limits::DESCRIPTION_MAX + 1),
+            format!(
+                "Keep the description under {} characters.",
+                limits::DESCRIPTION_MAX + 1
+            ),
         );
     }
     let tags = split_list(&input.tags, &[',']);
     if tags.len() > limits::TAGS_MAX {
         errors.add("tags", format!("Use at most {} tags.", limits::TAGS_MAX));
     } else if let Some(t) = tags.iter().find(|t| t.chars().count() > limits::TAG_MAX) {
-        errors.add("tags", format!("The tag “{}…” is too long; keep tags under {} characters.", short(t), limits::TAG_MAX + 1));
+        errors.add(
+            "tags",
+            format!(
+                "The tag “{}…” is too long; keep tags under {} characters.",
+                short(t),
+                limits::TAG_MAX + 1
+            ),
+        );
     }
     let keywords = split_list(&input.keywords, &[',', '\n']);
     if keywords.len() > limits::KEYWORDS_MAX {
-        errors.add("keywords", format!("Use at most {} keywords.", limits::KEYWORDS_MAX));
-    } else if let Some(k) = keywords.iter().find(|k| k.chars().count() > limits::KEYWORD_MAX) {
-        errors.add("keywords", format!("The keyword “{}…” is too long; keep keywords under {} characters.", short(k), limits::KEYWORD_MAX + 1));
+        errors.add(
+            "keywords",
+            format!("Use at most {} keywords.", limits::KEYWORDS_MAX),
+        );
+    } else if let Some(k) = keywords
+        .iter()
+        .find(|k| k.chars().count() > limits::KEYWORD_MAX)
+    {
+        errors.add(
+            "keywords",
+            format!(
+                "The keyword “{}…” is too long; keep keywords under {} characters.",
+                short(k),
+                limits::KEYWORD_MAX + 1
+            ),
+        );
     }
     errors.finish()?;
     Ok(Fields {
@@ -126,7 +152,10 @@ mod tests {
     #[test]
     fn websites_are_normalised_or_refused() {
         assert_eq!(parse_website("acme.com").unwrap(), "https://acme.com/");
-        assert_eq!(parse_website(" https://acme.com/pricing ").unwrap(), "https://acme.com/pricing");
+        assert_eq!(
+            parse_website(" https://acme.com/pricing ").unwrap(),
+            "https://acme.com/pricing"
+        );
         assert!(parse_website("javascript:alert(1)").is_err());
         assert!(parse_website("ftp://acme.com").is_err());
         assert!(parse_website("not a url").is_err());
@@ -154,7 +183,10 @@ mod tests {
         let input = CompetitorInput {
             name: "x".repeat(101),
             website: "javascript:alert(1)".into(),
-            tags: (0..25).map(|i| format!("t{i}")).collect::<Vec<_>>().join(","),
+            tags: (0..25)
+                .map(|i| format!("t{i}"))
+                .collect::<Vec<_>>()
+                .join(","),
             ..Default::default()
         };
         let Err(crate::Error::Validation(errors)) = parse(&input) else {

@@ -10,9 +10,7 @@ use sqlx::{AnyConnection, FromRow};
 use crate::accounts::CurrentUser;
 use crate::markdown::to_plain_text;
 use crate::store::{Backend, Db};
-use crate::types::{
-    CardContent, CardStatus, HitKind, Role, SearchHit, SearchResults, SectionKey,
-};
+use crate::types::{CardContent, CardStatus, HitKind, Role, SearchHit, SearchResults, SectionKey};
 
 /// Which readers a row is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +50,17 @@ pub async fn index_competitor(
         .execute(&mut *conn)
         .await?;
     if !archived {
-        insert(conn, Scope::Competitor, id, None, "", "Competitor", name, body).await?;
+        insert(
+            conn,
+            Scope::Competitor,
+            id,
+            None,
+            "",
+            "Competitor",
+            name,
+            body,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -67,20 +75,48 @@ pub async fn index_card(
 ) -> crate::Result<()> {
     remove_card(conn, card_id, Some(scope)).await?;
     let card = Some(card_id);
-    insert(conn, scope, competitor_id, card, "", "Battlecard", &content.title, &content.summary)
-        .await?;
+    insert(
+        conn,
+        scope,
+        competitor_id,
+        card,
+        "",
+        "Battlecard",
+        &content.title,
+        &content.summary,
+    )
+    .await?;
     for key in SectionKey::ALL {
         let text = to_plain_text(content.section(key));
         if !text.is_empty() {
             let anchor = format!("section-{}", key.as_str());
-            insert(conn, scope, competitor_id, card, &anchor, key.label(), "", &text).await?;
+            insert(
+                conn,
+                scope,
+                competitor_id,
+                card,
+                &anchor,
+                key.label(),
+                "",
+                &text,
+            )
+            .await?;
         }
     }
     for o in &content.objections {
         let anchor = format!("objection-{}", o.id);
         let answer = to_plain_text(&o.answer);
-        insert(conn, scope, competitor_id, card, &anchor, "Objection", &o.objection, &answer)
-            .await?;
+        insert(
+            conn,
+            scope,
+            competitor_id,
+            card,
+            &anchor,
+            "Objection",
+            &o.objection,
+            &answer,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -142,7 +178,12 @@ pub fn terms(query: &str) -> Vec<String> {
     query
         .split(|c: char| !c.is_alphanumeric())
         .filter(|t| !t.is_empty())
-        .map(|t| t.chars().take(MAX_TERM_CHARS).collect::<String>().to_lowercase())
+        .map(|t| {
+            t.chars()
+                .take(MAX_TERM_CHARS)
+                .collect::<String>()
+                .to_lowercase()
+        })
         .take(MAX_TERMS)
         .collect()
 }
@@ -202,11 +243,19 @@ pub async fn search(
     let (sql, expression) = match db.backend() {
         Backend::Sqlite => (
             SQLITE_QUERY,
-            words.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" "),
+            words
+                .iter()
+                .map(|t| format!("\"{t}\"*"))
+                .collect::<Vec<_>>()
+                .join(" "),
         ),
         Backend::Postgres => (
             POSTGRES_QUERY,
-            words.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & "),
+            words
+                .iter()
+                .map(|t| format!("{t}:*"))
+                .collect::<Vec<_>>()
+                .join(" & "),
         ),
     };
     let editor = user.role.at_least(Role::Editor);
@@ -258,9 +307,15 @@ fn hit(row: HitRow, editor: bool) -> SearchHit {
     };
     let card_title = row.card_title.unwrap_or_default();
     let (title, label) = match kind {
-        HitKind::Card => (row.title_marked, format!("Battlecard · {}", row.competitor_name)),
+        HitKind::Card => (
+            row.title_marked,
+            format!("Battlecard · {}", row.competitor_name),
+        ),
         HitKind::Objection => (row.title_marked, format!("Objection · {card_title}")),
-        _ => (card_title, format!("{} · {}", row.label, row.competitor_name)),
+        _ => (
+            card_title,
+            format!("{} · {}", row.label, row.competitor_name),
+        ),
     };
     SearchHit {
         kind,

@@ -72,13 +72,17 @@ impl SectionKey {
     pub fn hint(self) -> &'static str {
         match self {
             SectionKey::Overview => "Who they are, who buys them, how they position themselves.",
-            SectionKey::Strengths => "Where they are genuinely strong. Be honest; reps lose trust otherwise.",
+            SectionKey::Strengths => {
+                "Where they are genuinely strong. Be honest; reps lose trust otherwise."
+            }
             SectionKey::Weaknesses => "Gaps and complaints you can back up.",
             SectionKey::WhyWeWin => "Our differentiators against this competitor.",
             SectionKey::Pricing => "Plans, list prices, discounting habits.",
             SectionKey::Landmines => "Questions that expose their weaknesses in a deal.",
             SectionKey::ProofPoints => "Customer wins, quotes, numbers.",
-            SectionKey::Resources => "Links to decks, reviews, case studies (one per line as Markdown links).",
+            SectionKey::Resources => {
+                "Links to decks, reviews, case studies (one per line as Markdown links)."
+            }
         }
     }
 
@@ -205,8 +209,16 @@ impl CardStatus {
     /// The statuses a card may move to from this one.
     pub fn next(self) -> &'static [CardStatus] {
         match self {
-            CardStatus::Draft => &[CardStatus::InReview, CardStatus::Published, CardStatus::Archived],
-            CardStatus::InReview => &[CardStatus::Draft, CardStatus::Published, CardStatus::Archived],
+            CardStatus::Draft => &[
+                CardStatus::InReview,
+                CardStatus::Published,
+                CardStatus::Archived,
+            ],
+            CardStatus::InReview => &[
+                CardStatus::Draft,
+                CardStatus::Published,
+                CardStatus::Archived,
+            ],
             CardStatus::Published => &[CardStatus::Draft, CardStatus::Archived],
             CardStatus::Archived => &[CardStatus::Draft],
         }

@@ -40,7 +40,11 @@ impl Competitor {
         let letters: String = if firsts.len() == 2 {
             firsts.into_iter().collect()
         } else {
-            self.name.chars().filter(|c| c.is_alphanumeric()).take(2).collect()
+            self.name
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .take(2)
+                .collect()
         };
         if letters.is_empty() {
             "?".into()

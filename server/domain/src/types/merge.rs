@@ -57,23 +57,38 @@ pub fn three_way(base: &CardContent, mine: &CardContent, theirs: &CardContent) -
     let mut merged = mine.clone();
     let mut conflicts: Vec<ConflictPart> = Vec::new();
     let mut taken: Vec<String> = Vec::new();
-    let mut text = |part: Part, label: String, b: &str, m: &str, t: &str, taken: &mut Vec<String>| -> String {
-        let (value, conflict, took) = pick(b, m, t);
-        if conflict {
-            conflicts.push(ConflictPart {
-                part,
-                label: label.clone(),
-                mine: m.to_string(),
-                theirs: t.to_string(),
-            });
-        }
-        if took {
-            taken.push(label);
-        }
-        value
-    };
-    merged.title = text(Part::Title, "Title".into(), &base.title, &mine.title, &theirs.title, &mut taken);
-    merged.summary = text(Part::Summary, "Summary".into(), &base.summary, &mine.summary, &theirs.summary, &mut taken);
+    let mut text =
+        |part: Part, label: String, b: &str, m: &str, t: &str, taken: &mut Vec<String>| -> String {
+            let (value, conflict, took) = pick(b, m, t);
+            if conflict {
+                conflicts.push(ConflictPart {
+                    part,
+                    label: label.clone(),
+                    mine: m.to_string(),
+                    theirs: t.to_string(),
+                });
+            }
+            if took {
+                taken.push(label);
+            }
+            value
+        };
+    merged.title = text(
+        Part::Title,
+        "Title".into(),
+        &base.title,
+        &mine.title,
+        &theirs.title,
+        &mut taken,
+    );
+    merged.summary = text(
+        Part::Summary,
+        "Summary".into(),
+        &base.summary,
+        &mine.summary,
+        &theirs.summary,
+        &mut taken,
+    );
     for key in SectionKey::ALL {
         *merged.section_mut(key) = text(
             Part::Section(key),
@@ -88,15 +103,38 @@ pub fn three_way(base: &CardContent, mine: &CardContent, theirs: &CardContent) -
     let find = |list: &[Objection], id: &str| list.iter().find(|o| o.id == id).cloned();
     let mut objections = Vec::new();
     for m in &mine.objections {
-        match (find(&base.objections, &m.id), find(&theirs.objections, &m.id)) {
+        match (
+            find(&base.objections, &m.id),
+            find(&theirs.objections, &m.id),
+        ) {
             (Some(b), Some(t)) => {
                 let label = format!("Objection “{}”", short(&m.objection));
-                let objection = text(Part::ObjectionText(m.id.clone()), label.clone(), &b.objection, &m.objection, &t.objection, &mut taken);
-                let answer = text(Part::ObjectionAnswer(m.id.clone()), format!("{label}: answer"), &b.answer, &m.answer, &t.answer, &mut taken);
-                objections.push(Objection { id: m.id.clone(), objection, answer });
+                let objection = text(
+                    Part::ObjectionText(m.id.clone()),
+                    label.clone(),
+                    &b.objection,
+                    &m.objection,
+                    &t.objection,
+                    &mut taken,
+                );
+                let answer = text(
+                    Part::ObjectionAnswer(m.id.clone()),
+                    format!("{label}: answer"),
+                    &b.answer,
+                    &m.answer,
+                    &t.answer,
+                    &mut taken,
+                );
+                objections.push(Objection {
+                    id: m.id.clone(),
+                    objection,
+                    answer,
+                });
             }
             // They deleted it: keep it only if I changed it.
-            (Some(b), None) if b == *m => taken.push(format!("Removal of “{}”", short(&m.objection))),
+            (Some(b), None) if b == *m => {
+                taken.push(format!("Removal of “{}”", short(&m.objection)))
+            }
             _ => objections.push(m.clone()),
         }
     }
@@ -109,7 +147,10 @@ pub fn three_way(base: &CardContent, mine: &CardContent, theirs: &CardContent) -
             }
             // I deleted it but they changed it: keep theirs so their work is not lost.
             Some(b) if !in_mine && b != *t => {
-                taken.push(format!("Objection “{}” (changed by them, removed by you)", short(&t.objection)));
+                taken.push(format!(
+                    "Objection “{}” (changed by them, removed by you)",
+                    short(&t.objection)
+                ));
                 objections.push(t.clone());
             }
             _ => {}
@@ -147,7 +188,11 @@ mod tests {
     use super::*;
 
     fn o(id: &str, q: &str, a: &str) -> Objection {
-        Objection { id: id.into(), objection: q.into(), answer: a.into() }
+        Objection {
+            id: id.into(),
+            objection: q.into(),
+            answer: a.into(),
+        }
     }
 
     #[test]
@@ -175,7 +220,12 @@ mod tests {
         assert_eq!(merge.conflicts.len(), 1);
         assert_eq!(merge.conflicts[0].part, Part::Section(SectionKey::Overview));
         assert_eq!(merge.conflicts[0].theirs, "theirs");
-        let answers: Vec<_> = merge.content.objections.iter().map(|o| o.answer.as_str()).collect();
+        let answers: Vec<_> = merge
+            .content
+            .objections
+            .iter()
+            .map(|o| o.answer.as_str())
+            .collect();
         assert_eq!(answers, vec!["Value", "SAML and OIDC", "24/7"]);
         let mut resolved = merge.content.clone();
         set_part(&mut resolved, &merge.conflicts[0].part, "both".into());
@@ -184,14 +234,22 @@ mod tests {
 
     #[test]
     fn deletions_never_lose_the_other_sides_edits() {
-        let base = CardContent { objections: vec![o("a", "Q", "A"), o("b", "Q2", "A2")], ..Default::default() };
+        let base = CardContent {
+            objections: vec![o("a", "Q", "A"), o("b", "Q2", "A2")],
+            ..Default::default()
+        };
         let mut mine = base.clone();
         mine.objections.retain(|x| x.id != "a"); // I delete a
         let mut theirs = base.clone();
         theirs.objections[0].answer = "A, better".into(); // they edit a
         theirs.objections.retain(|x| x.id != "b"); // they delete b (unchanged by me)
         let merge = three_way(&base, &mine, &theirs);
-        let ids: Vec<_> = merge.content.objections.iter().map(|o| o.id.as_str()).collect();
+        let ids: Vec<_> = merge
+            .content
+            .objections
+            .iter()
+            .map(|o| o.id.as_str())
+            .collect();
         assert_eq!(ids, vec!["a"]);
         assert_eq!(merge.content.objections[0].answer, "A, better");
     }
