@@ -217,6 +217,8 @@ impl Application {
         for task in self.background {
             task.abort();
         }
+        // Card views are written in batches; store the last ones before closing the pool.
+        self.services.battlecards().views().flush().await;
         self.services.db().close().await;
         tracing::info!("stopped");
         Ok(())

@@ -13,7 +13,7 @@ import { ADMIN_STATE, DESKTOP, PHONE, asAdmin, open, uniqueId, type Person } fro
  */
 export function screenOnly(screen: "desktop" | "phone"): void {
   test.use(screen === "phone" ? { viewport: PHONE, hasTouch: true } : { viewport: DESKTOP });
-  test.beforeEach((_args, testInfo) => {
+  test.beforeEach(({}, testInfo) => {
     const projectViewport = testInfo.project.use.viewport;
     if (projectViewport) {
       const phoneProject = projectViewport.width < 640;
