@@ -32,6 +32,8 @@ pub fn ConflictView(
         published_version: state.stored.with_untracked(|s| s.published_version),
         by: info.by.clone(),
         at: info.at,
+        status_by: state.stored.with_untracked(|s| s.status_by.clone()),
+        status_at: state.stored.with_untracked(|s| s.status_at),
     };
     let save_merge = {
         let (merged, conflicts, stored) = (

@@ -44,6 +44,9 @@ pub struct Stored {
     pub published_version: Option<i64>,
     pub by: String,
     pub at: i64,
+    /// Who moved the card to its status, and when.
+    pub status_by: String,
+    pub status_at: i64,
 }
 
 /// The editor's shared state, handed to the parts of the page.
@@ -72,6 +75,8 @@ fn Editor(data: CardEditorData) -> impl IntoView {
             published_version: data.published_version,
             by: data.updated_by.clone(),
             at: data.updated_at,
+            status_by: data.status_by.clone(),
+            status_at: data.status_at,
         }),
         errors: RwSignal::new(None),
     };
@@ -114,6 +119,10 @@ fn Editor(data: CardEditorData) -> impl IntoView {
             }) => {
                 state.errors.set(None);
                 state.stored.update(|s| {
+                    if s.status != status {
+                        s.status_by = "you".into();
+                        s.status_at = at;
+                    }
                     s.version = version;
                     s.content = sent;
                     s.status = status;
@@ -225,6 +234,8 @@ fn Toolbar(
             state.stored.update(|s| {
                 s.status = data.status;
                 s.published_version = data.published_version;
+                s.status_by = data.status_by;
+                s.status_at = data.status_at;
             });
         }
         Some(Err(e)) => state.errors.set(Some(e)),
@@ -262,6 +273,7 @@ fn Toolbar(
         <div class="editor-bar" role="region" aria-label="Card status and saving">
             <div class="editor-bar-state">
                 {move || view! { <StatusBadge status=state.stored.with(|s| s.status)/> }}
+                <span class="muted small status-who">{move || state.stored.with(|s| format!("by {} · {}", s.status_by, format_time(s.status_at)))}</span>
                 <span class="small" role="status" aria-live="polite">{saved_text}</span>
                 {move || live().map(|t| view! { <span class="muted small">{t}</span> })}
             </div>

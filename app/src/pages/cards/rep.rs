@@ -102,7 +102,15 @@ fn ObjectionItem(card_id: String, objection: RepObjection) -> impl IntoView {
     let answer_text = objection.answer_text.clone();
     let copy = move |_| {
         let text = answer_text.clone();
-        let clipboard = window().navigator().clipboard();
+        let navigator = window().navigator();
+        // The clipboard API exists only on https (and localhost); elsewhere offer the
+        // text to copy by hand rather than fail.
+        let has_clipboard = web_sys::js_sys::Reflect::has(&navigator, &"clipboard".into()).unwrap_or(false);
+        if !has_clipboard {
+            let _ = window().prompt_with_message_and_default("Copy the answer:", &text);
+            return;
+        }
+        let clipboard = navigator.clipboard();
         leptos::task::spawn_local(async move {
             let done = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await;
             copied.set(done.is_ok());
