@@ -84,12 +84,12 @@ pub fn ConflictView(
                         <div class="conflict-sides">
                             <div>
                                 <h3>{format!("Their version ({})", info.by)}</h3>
-                                <pre class="conflict-text theirs">{c.theirs.clone()}</pre>
+                                <pre class="conflict-text theirs" tabindex="0" aria-label="Their version">{c.theirs.clone()}</pre>
                                 <button type="button" class="button secondary small" on:click=move |_| value.set(theirs.clone())>"Use theirs"</button>
                             </div>
                             <div>
                                 <h3>"Your version"</h3>
-                                <pre class="conflict-text mine">{c.mine.clone()}</pre>
+                                <pre class="conflict-text mine" tabindex="0" aria-label="Your version">{c.mine.clone()}</pre>
                                 <button type="button" class="button secondary small" on:click=move |_| value.set(mine.clone())>"Use mine"</button>
                             </div>
                         </div>
