@@ -231,20 +231,23 @@ LONG_CARD=$(awk '$1 == "long" { print $2 }' "$TMP/seed.txt")
 [[ -n $REP_CARD && -n $LONG_CARD ]] || die "seeding printed no card ids"
 log "seeded cards: rep view $REP_CARD, export $LONG_CARD"
 
-# PDF export: EXPORT_RUNS downloads of the long card after one warm-up.
+# PDF export: the first download of the long card (fonts and layout cold), then
+# EXPORT_RUNS more (Typst reuses layout it has already done for unchanged content).
 EXPORT_MS=()
 for i in $(seq 0 "$EXPORT_RUNS"); do
     t=$(curl -sS --max-time 60 -o "$TMP/export.pdf" -w '%{http_code} %{time_total}' -H "Cookie: $COOKIE" \
         "$BASE/cards/$LONG_CARD/export/pdf") || die "PDF export request failed"
     [[ ${t%% *} == 200 ]] || die "PDF export answered HTTP ${t%% *}"
-    (( i > 0 )) && EXPORT_MS+=("$(awk -v s="${t##* }" 'BEGIN { printf "%.0f", s * 1000 }')")
+    ms=$(awk -v s="${t##* }" 'BEGIN { printf "%.0f", s * 1000 }')
+    if (( i == 0 )); then EXPORT_FIRST=$ms; else EXPORT_MS+=("$ms"); fi
 done
 EXPORT_PAGES=$( (pdfinfo "$TMP/export.pdf" 2>/dev/null || true) | awk '/^Pages:/ { print $2 }')
 EXPORT_PAGES=${EXPORT_PAGES:-?}
 EXPORT_BYTES=$(wc -c <"$TMP/export.pdf" | tr -d ' ')
 EXPORT_MAX=$(printf '%s\n' "${EXPORT_MS[@]}" | sort -n | tail -n1)
 EXPORT_MEDIAN=$(printf '%s\n' "${EXPORT_MS[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-log "PDF export of $EXPORT_PAGES pages ($EXPORT_BYTES bytes): median $EXPORT_MEDIAN ms, slowest $EXPORT_MAX ms"
+(( EXPORT_FIRST > EXPORT_MAX )) && EXPORT_MAX=$EXPORT_FIRST
+log "PDF export of $EXPORT_PAGES pages ($EXPORT_BYTES bytes): first $EXPORT_FIRST ms, then median $EXPORT_MEDIAN ms; slowest $EXPORT_MAX ms"
 
 # ---------------------------------------------------------------------------------------
 # 4. Load with wrk.
@@ -400,7 +403,7 @@ if has "$rk"; then
     awk -v v="${R[$rk:p99]}" -v t=$TARGET_REP_P99_MS 'BEGIN { exit !(v < t) }' && T4_RESULT=PASS
     case_broken "$rk" && { T4_RESULT=FAIL; T4_NOTE="case flagged: ${R[$rk:flags]}"; }
 fi
-T5_MEASURED="slowest $EXPORT_MAX ms, median $EXPORT_MEDIAN ms of $EXPORT_RUNS; $EXPORT_PAGES pages, $EXPORT_BYTES bytes"
+T5_MEASURED="first (cold) $EXPORT_FIRST ms, then median $EXPORT_MEDIAN ms of $EXPORT_RUNS; slowest $EXPORT_MAX ms; $EXPORT_PAGES pages, $EXPORT_BYTES bytes"
 T5_RESULT=FAIL T5_NOTE=""
 (( EXPORT_MAX < TARGET_EXPORT_MS )) && T5_RESULT=PASS
 [[ $EXPORT_PAGES =~ ^[0-9]+$ ]] && (( EXPORT_PAGES < 30 )) && { T5_RESULT=FAIL; T5_NOTE="the card exported to fewer than 30 pages"; }
