@@ -105,6 +105,15 @@ test.describe("on a desktop", () => {
     await expect(editor.bar.getByRole("button", { name: "Back to draft" })).toBeVisible();
     await expect(editor.bar.getByRole("link", { name: "Rep view" })).toBeVisible();
 
+    // Reps read the published card, objections in the editor's order.
+    await editor.bar.getByRole("link", { name: "Rep view" }).click();
+    await expect(page).toHaveURL(`/cards/${cardId}`);
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(title);
+    await expect(page.locator("details.objection > summary")).toHaveText(reordered.map((o) => o.objection));
+    await expect(page.locator("#section-pricing strong")).toHaveText("$109 per seat");
+    await page.getByRole("link", { name: "Edit", exact: true }).click();
+    await expect(page).toHaveURL(`/cards/${cardId}/edit`);
+
     // The history: three versions, the newest published, and what changed in it.
     await editor.bar.getByRole("link", { name: "History" }).click();
     await expect(page).toHaveURL(`/cards/${cardId}/history`);
@@ -125,17 +134,18 @@ test.describe("on a desktop", () => {
     await expect(diff.getByRole("row").filter({ has: page.getByRole("cell", { name: "Added" }) })).toContainText("$109 per seat");
     await expect(diff.getByRole("row").filter({ has: page.getByRole("cell", { name: "Removed" }) })).toContainText("$99 per seat");
 
-    // Comparing with version 1 shows the whole card as added.
-    await versions.nth(2).getByRole("link", { name: "Compare with current" }).click();
+    // Picking two versions in the form compares them: from version 1, the whole card is new.
+    await changes.getByLabel("From", { exact: true }).selectOption({ label: "v1" });
+    await changes.getByRole("button", { name: "Compare" }).click();
     await expect(page).toHaveURL(`/cards/${cardId}/history?from=1&to=3`);
     await expect(changes).toContainText("Version 1 → version 3");
     await expect(changes.getByRole("heading", { name: "Overview" })).toBeVisible();
 
-    // Reps read the published card, objections in the editor's order.
-    await open(page, `/cards/${cardId}`);
-    await expect(page.getByRole("heading", { level: 1 })).toContainText(title);
-    await expect(page.locator("details.objection summary")).toHaveText(reordered.map((o) => o.objection));
-    await expect(page.locator("#section-pricing strong")).toHaveText("$109 per seat");
+    // "Compare with current" next to a version does the same.
+    await versions.nth(1).getByRole("link", { name: "Compare with current" }).click();
+    await expect(page).toHaveURL(`/cards/${cardId}/history?from=2&to=3`);
+    await expect(changes).toContainText("Version 2 → version 3");
+    await expect(changes.getByRole("heading", { name: "Overview" })).toHaveCount(0);
   });
 
   test("markup typed into a section never runs, in the preview or for reps", async ({ page }) => {

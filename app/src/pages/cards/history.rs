@@ -29,7 +29,7 @@ pub fn HistoryPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match history.await {
-                    Ok(h) => view! { <History history=h from=from.get_untracked() to=to.get_untracked() restore/> }.into_any(),
+                    Ok(h) => view! { <History history=h from to restore/> }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
@@ -40,18 +40,19 @@ pub fn HistoryPage() -> impl IntoView {
 #[component]
 fn History(
     history: CardHistory,
-    from: Option<i64>,
-    to: Option<i64>,
+    from: Memo<Option<i64>>,
+    to: Memo<Option<i64>>,
     restore: ServerAction<RestoreVersion>,
 ) -> impl IntoView {
     let latest = history.version;
-    let to = to.unwrap_or(latest);
-    let from = from.unwrap_or((to - 1).max(1));
+    // The compared versions follow the address, so links within the page update them.
+    let to = Memo::new(move |_| to.get().unwrap_or(latest));
+    let from = Memo::new(move |_| from.get().unwrap_or((to.get() - 1).max(1)));
     let id = history.id.clone();
     let diff = Resource::new(
         {
             let id = id.clone();
-            move || (id.clone(), from, to)
+            move || (id.clone(), from.get(), to.get())
         },
         |(id, from, to)| load_card_diff(id, from, to),
     );
@@ -114,11 +115,11 @@ fn History(
                 <form method="get" class="inline-form diff-pick">
                     <label for="diff-from">"From"</label>
                     <select id="diff-from" name="from">
-                        {options.iter().map(|v| view! { <option value=*v selected=*v == from>{format!("v{v}")}</option> }).collect_view()}
+                        {options.iter().map(|v| { let v = *v; view! { <option value=v selected=move || v == from.get()>{format!("v{v}")}</option> } }).collect_view()}
                     </select>
                     <label for="diff-to">"to"</label>
                     <select id="diff-to" name="to">
-                        {options.iter().map(|v| view! { <option value=*v selected=*v == to>{format!("v{v}")}</option> }).collect_view()}
+                        {options.iter().map(|v| { let v = *v; view! { <option value=v selected=move || v == to.get()>{format!("v{v}")}</option> } }).collect_view()}
                     </select>
                     <button type="submit" class="button secondary small">"Compare"</button>
                 </form>

@@ -80,10 +80,14 @@ fn open_linked_objection() {
         else {
             return;
         };
-        if let Some(element) = document().get_element_by_id(id) {
-            let _ = element.set_attribute("open", "");
-            element.scroll_into_view();
-        }
+        let id = id.to_string();
+        // After an in-app navigation the card is mounted a moment after this runs.
+        request_animation_frame(move || {
+            if let Some(element) = document().get_element_by_id(&id) {
+                let _ = element.set_attribute("open", "");
+                element.scroll_into_view();
+            }
+        });
     });
 }
 
