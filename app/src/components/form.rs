@@ -130,7 +130,9 @@ pub fn SelectField(
 /// server, so `</textarea>` in a user's text would end the element. The browser decodes
 /// these entities back into exactly what was typed.
 pub fn textarea_text(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A labelled multi-line field; like [`Field`] it shows its error and keeps what was

@@ -109,7 +109,8 @@ fn ObjectionItem(card_id: String, objection: RepObjection) -> impl IntoView {
         let navigator = window().navigator();
         // The clipboard API exists only on https (and localhost); elsewhere offer the
         // text to copy by hand rather than fail.
-        let has_clipboard = web_sys::js_sys::Reflect::has(&navigator, &"clipboard".into()).unwrap_or(false);
+        let has_clipboard =
+            web_sys::js_sys::Reflect::has(&navigator, &"clipboard".into()).unwrap_or(false);
         if !has_clipboard {
             let _ = window().prompt_with_message_and_default("Copy the answer:", &text);
             return;
