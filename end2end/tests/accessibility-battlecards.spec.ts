@@ -2,37 +2,13 @@
 // serious or critical violations, on a desktop and on a phone-sized screen: the
 // competitor list and page, the new-competitor form, the card editor (with and
 // without a conflict), the history, the rep view, and search results.
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "@playwright/test";
 
 import { expect, test } from "./support/fixtures";
+import { expectNoSeriousViolations } from "./support/axe";
 
 import { ADMIN_STATE, DESKTOP, PHONE, open } from "./support/app";
 import { Editor, prepareCard, uniqueWord, type PreparedCard } from "./support/cards";
-
-type Violation = Awaited<ReturnType<AxeBuilder["analyze"]>>["violations"][number];
-
-/** The violations, readable in a failure message: rule, impact, help, and each element. */
-function describe(violations: Violation[]): string {
-  return violations
-    .map((v) => {
-      const nodes = v.nodes
-        .map((n) => `    - ${n.target.join(" ")}\n      ${n.html}\n      ${(n.failureSummary ?? "").replace(/\n/g, "\n      ")}`)
-        .join("\n");
-      return `[${v.impact}] ${v.id}: ${v.help}\n  ${v.helpUrl}\n${nodes}`;
-    })
-    .join("\n\n");
-}
-
-async function expectNoSeriousViolations(page: Page, what: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  const minor = results.violations.filter((v) => !serious.includes(v));
-  if (minor.length > 0) {
-    console.log(`axe: minor/moderate findings on ${what}:\n${describe(minor)}`);
-  }
-  expect(serious, `serious or critical axe violations on ${what}:\n\n${describe(serious)}\n`).toEqual([]);
-}
 
 /** One published card with every kind of content, shared by the tests of this file. */
 let card: PreparedCard | undefined;

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::cards::preview_markdown;
-use crate::components::form::textarea_text;
+use crate::components::form::{described_by, textarea_text};
 
 /// Waits this long after the last keystroke before asking for a preview.
 const PREVIEW_DELAY_MS: u64 = 300;
@@ -40,19 +40,7 @@ pub fn MarkdownField(
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let has_hint = hint.is_some();
-    let described = {
-        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
-        move || {
-            let mut ids = vec![];
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = described_by(has_hint.then(|| hint_id.clone()), error_id.clone(), error);
     view! {
         <div class="md-field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>

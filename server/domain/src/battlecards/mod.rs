@@ -12,8 +12,6 @@ pub mod views;
 
 use std::sync::Arc;
 
-use sqlx::AnyConnection;
-
 use crate::accounts::CurrentUser;
 use crate::activity::{self, action};
 use crate::error::{Error, Result};
@@ -175,42 +173,38 @@ impl Battlecards {
         content: &CardContent,
         note: &str,
     ) -> Result<SaveOutcome> {
-        self.editable(user, id).await?;
+        let current = self.editable(user, id).await?;
         let content = content::normalise(content)?;
         let note: String = note.trim().chars().take(limits::NOTE_MAX).collect();
-        let mut tx = self.db.pool().begin().await?;
-        let outcome = self
-            .save_in(
-                &mut tx,
-                user,
-                id,
-                base_version,
-                &content,
-                &note,
-                action::CARD_SAVED,
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(outcome)
+        self.commit_version(
+            &current,
+            user,
+            base_version,
+            &content,
+            &note,
+            action::CARD_SAVED,
+        )
+        .await
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn save_in(
+    /// Stores `content` as version `base_version + 1` of `current` (the card as read
+    /// for the permission check), unless someone saved since: then the stored text
+    /// comes back as a conflict. The read happens before the transaction because on
+    /// SQLite a transaction that reads and then writes can fail outright when another
+    /// writer commits in between; the conditional UPDATE is what guarantees no save
+    /// is lost.
+    async fn commit_version(
         &self,
-        conn: &mut AnyConnection,
+        current: &CardRow,
         user: &CurrentUser,
-        id: &str,
         base_version: i64,
         content: &CardContent,
         note: &str,
         what: &str,
     ) -> Result<SaveOutcome> {
-        // Read outside the transaction: on SQLite a transaction that reads and then
-        // writes can fail outright when another writer commits in between. The
-        // conditional UPDATE below is what guarantees no save is lost.
-        let current = store::load_from(&self.db, id).await?;
+        let id = current.id.as_str();
         if current.version != base_version {
-            return conflict(&current);
+            return conflict(current);
         }
         if current.content()? == *content {
             return Ok(SaveOutcome::Saved {
@@ -221,7 +215,8 @@ impl Battlecards {
         }
         let now = now_ms();
         let version = base_version + 1;
-        let changed = sqlx::query(
+        let mut tx = self.db.pool().begin().await?;
+        let updated: Option<(String,)> = sqlx::query_as(
             // Editing a published card leaves the published version live for reps and
             // opens a draft of the changes.
             "UPDATE battlecards SET title = $3, summary = $4, content = $5, version = $6, \
@@ -229,7 +224,7 @@ impl Battlecards {
                status_at = CASE WHEN status = 'published' THEN $8 ELSE status_at END, \
                status = CASE WHEN status = 'published' THEN 'draft' ELSE status END, \
                updated_by = $7, updated_at = $8 \
-             WHERE id = $1 AND version = $2",
+             WHERE id = $1 AND version = $2 RETURNING status",
         )
         .bind(id)
         .bind(base_version)
@@ -239,22 +234,34 @@ impl Battlecards {
         .bind(version)
         .bind(&user.name)
         .bind(now)
-        .execute(&mut *conn)
+        .fetch_optional(&mut *tx)
         .await?;
-        if changed.rows_affected() == 0 {
+        let Some((status,)) = updated else {
             // Someone saved between our read and our write.
-            let current = store::load(conn, id).await?;
+            let current = store::load(&mut tx, id).await?;
             return conflict(&current);
-        }
-        let (status,): (String,) = sqlx::query_as("SELECT status FROM battlecards WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
+        };
         let status = CardStatus::parse(&status).unwrap_or(CardStatus::Draft);
-        store::insert_version(conn, id, version, content, note, &user.name, now).await?;
-        search::index_card(conn, Scope::CardLatest, &current.competitor_id, id, content).await?;
+        store::insert_version(&mut tx, id, version, content, note, &user.name, now).await?;
+        search::index_card(
+            &mut tx,
+            Scope::CardLatest,
+            &current.competitor_id,
+            id,
+            content,
+        )
+        .await?;
         let detail = format!("{} · version {version}", content.title);
-        activity::record(conn, user, &current.competitor_id, Some(id), what, &detail).await?;
+        activity::record(
+            &mut tx,
+            user,
+            &current.competitor_id,
+            Some(id),
+            what,
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
         Ok(SaveOutcome::Saved {
             version,
             status,
@@ -418,23 +425,18 @@ impl Battlecards {
         version: i64,
         base_version: i64,
     ) -> Result<SaveOutcome> {
-        self.editable(user, id).await?;
+        let current = self.editable(user, id).await?;
         let old = self.version_or_field_error(id, version, "version").await?;
-        let mut tx = self.db.pool().begin().await?;
         let note = format!("Restored from version {version}");
-        let outcome = self
-            .save_in(
-                &mut tx,
-                user,
-                id,
-                base_version,
-                &old,
-                &note,
-                action::CARD_RESTORED,
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(outcome)
+        self.commit_version(
+            &current,
+            user,
+            base_version,
+            &old,
+            &note,
+            action::CARD_RESTORED,
+        )
+        .await
     }
 
     /// Puts the objections in `order` (every id exactly once) as a new version.
@@ -481,8 +483,15 @@ impl Battlecards {
             }
         }
         content.objections = reordered;
-        self.save(user, id, base_version, &content, "Reordered objections")
-            .await
+        self.commit_version(
+            &card,
+            user,
+            base_version,
+            &content,
+            "Reordered objections",
+            action::CARD_SAVED,
+        )
+        .await
     }
 
     /// The published card for reading. Records the view.

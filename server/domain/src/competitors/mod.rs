@@ -82,14 +82,35 @@ fn like_pattern(text: &str) -> String {
 }
 
 /// What the search index holds for a competitor.
-fn search_body(f: &Fields) -> String {
+fn search_body(c: &Competitor) -> String {
     [
-        f.description.as_str(),
-        &f.tags.join(" "),
-        &f.keywords.join(" "),
-        &f.website,
+        c.description.as_str(),
+        &c.tags.join(" "),
+        &c.keywords.join(" "),
+        &c.website,
     ]
     .join("\n")
+}
+
+/// The competitor as stored after writing `fields`.
+fn competitor(
+    id: &str,
+    fields: Fields,
+    created_at: i64,
+    updated_at: i64,
+    archived: bool,
+) -> Competitor {
+    Competitor {
+        id: id.to_string(),
+        name: fields.name,
+        website: fields.website,
+        description: fields.description,
+        tags: fields.tags,
+        keywords: fields.keywords,
+        created_at,
+        updated_at,
+        archived,
+    }
 }
 
 impl Competitors {
@@ -126,10 +147,8 @@ impl Competitors {
             .bind(((page - 1) * PER_PAGE) as i64)
             .fetch_all(self.db.pool())
             .await?;
-        let total = rows.first().map(|r| r.total as u64).unwrap_or_else(|| {
-            // Past the last page: the count comes back empty, the caller shows the pager.
-            0
-        });
+        // The total rides on every row; past the last page there are none, so 0.
+        let total = rows.first().map_or(0, |r| r.total as u64);
         let tags: Vec<(String,)> = sqlx::query_as(
             "SELECT DISTINCT t.tag FROM competitor_tags t JOIN competitors c ON c.id = t.competitor_id \
              WHERE c.archived_at IS NULL ORDER BY t.tag",
@@ -202,10 +221,12 @@ impl Competitors {
         .await;
         self.map_duplicate(inserted, &fields.name)?;
         write_tags(&mut tx, &id, &fields.tags).await?;
-        search::index_competitor(&mut tx, &id, &fields.name, &search_body(&fields), false).await?;
+        let created = competitor(&id, fields, now, now, false);
+        search::index_competitor(&mut tx, &id, &created.name, &search_body(&created), false)
+            .await?;
         activity::record(&mut tx, user, &id, None, action::COMPETITOR_CREATED, "").await?;
         tx.commit().await?;
-        self.get(user, &id).await
+        Ok(created)
     }
 
     pub async fn update(
@@ -216,9 +237,10 @@ impl Competitors {
     ) -> Result<Competitor> {
         user.require(Role::Editor)?;
         let fields = validate::parse(input)?;
-        let archived = self.get(user, id).await?.archived;
+        let before = self.get(user, id).await?;
+        let now = now_ms();
         let mut tx = self.db.pool().begin().await?;
-        let updated = sqlx::query(
+        let written = sqlx::query(
             "UPDATE competitors SET name = $2, name_key = $3, website = $4, description = $5, \
                tags = $6, keywords = $7, updated_at = $8 WHERE id = $1",
         )
@@ -229,20 +251,21 @@ impl Competitors {
         .bind(&fields.description)
         .bind(fields.tags.join("\n"))
         .bind(fields.keywords.join("\n"))
-        .bind(now_ms())
+        .bind(now)
         .execute(&mut *tx)
         .await;
-        self.map_duplicate(updated, &fields.name)?;
+        self.map_duplicate(written, &fields.name)?;
         sqlx::query("DELETE FROM competitor_tags WHERE competitor_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
         write_tags(&mut tx, id, &fields.tags).await?;
-        let body = search_body(&fields);
-        search::index_competitor(&mut tx, id, &fields.name, &body, archived).await?;
+        let updated = competitor(id, fields, before.created_at, now, before.archived);
+        let body = search_body(&updated);
+        search::index_competitor(&mut tx, id, &updated.name, &body, updated.archived).await?;
         activity::record(&mut tx, user, id, None, action::COMPETITOR_UPDATED, "").await?;
         tx.commit().await?;
-        self.get(user, id).await
+        Ok(updated)
     }
 
     /// Archives (hidden from the default list and from search) or restores.
@@ -265,15 +288,7 @@ impl Competitors {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        let fields = Fields {
-            name_key: validate::name_key(&current.name),
-            name: current.name.clone(),
-            website: current.website.clone(),
-            description: current.description.clone(),
-            tags: current.tags.clone(),
-            keywords: current.keywords.clone(),
-        };
-        search::index_competitor(&mut tx, id, &current.name, &search_body(&fields), archived)
+        search::index_competitor(&mut tx, id, &current.name, &search_body(&current), archived)
             .await?;
         let name = if archived {
             action::COMPETITOR_ARCHIVED
@@ -282,7 +297,11 @@ impl Competitors {
         };
         activity::record(&mut tx, user, id, None, name, "").await?;
         tx.commit().await?;
-        self.get(user, id).await
+        Ok(Competitor {
+            archived,
+            updated_at: now,
+            ..current
+        })
     }
 
     fn map_duplicate(
