@@ -5,6 +5,9 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use domain::jobs::JobSettings;
+use domain::sources::fetch::IpNet;
+use domain::sources::FetchPolicy;
 use domain::store::Backend;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
@@ -54,6 +57,9 @@ pub struct Config {
     pub site_root: String,
     pub trust_proxy: bool,
     pub metrics_token: Option<SecretString>,
+    pub job_workers: usize,
+    pub jobs: JobSettings,
+    pub fetch: FetchPolicy,
 }
 
 /// The names of every variable, with default and meaning, for `--help` and the README.
@@ -143,6 +149,38 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "(unset)",
         "If set, /metrics requires Authorization: Bearer <token>",
     ),
+    (
+        "JOB_WORKERS",
+        "2",
+        "Background job workers in this process (0: none)",
+    ),
+    (
+        "JOB_LEASE",
+        "30s",
+        "A job whose worker is silent this long is taken over",
+    ),
+    (
+        "JOB_POLL",
+        "1s",
+        "How often idle workers look for queued jobs",
+    ),
+    (
+        "JOB_RETRY_BASE",
+        "5s",
+        "Wait before a failed job's first retry (doubles each time)",
+    ),
+    (
+        "JOB_MAX_ATTEMPTS",
+        "4",
+        "Attempts before a job is given up (dead)",
+    ),
+    (
+        "FETCH_ALLOW",
+        "(unset)",
+        "Internal address ranges sources may be fetched from, e.g. 127.0.0.1/32,10.1.0.0/16",
+    ),
+    ("FETCH_TIMEOUT", "15s", "Longest wait for a fetched page"),
+    ("FETCH_MAX_BYTES", "5MiB", "Largest page fetched"),
 ];
 
 impl Config {
@@ -304,6 +342,31 @@ impl Config {
                 other => Err(format!("\"{other}\" is not true or false")),
             })?,
             metrics_token: get("METRICS_TOKEN").map(SecretString::from),
+            job_workers: number("JOB_WORKERS", get("JOB_WORKERS"), 2, 0, 64)? as usize,
+            jobs: JobSettings {
+                lease: duration("JOB_LEASE", get("JOB_LEASE"), "30s")?,
+                poll: duration("JOB_POLL", get("JOB_POLL"), "1s")?,
+                backoff_base: duration("JOB_RETRY_BASE", get("JOB_RETRY_BASE"), "5s")?,
+                backoff_max: Duration::from_secs(600),
+                max_attempts: number("JOB_MAX_ATTEMPTS", get("JOB_MAX_ATTEMPTS"), 4, 1, 100)?
+                    as u32,
+            },
+            fetch: FetchPolicy {
+                allow: parse("FETCH_ALLOW", get("FETCH_ALLOW"), "", |v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                        .map(|p| {
+                            IpNet::parse(p).ok_or_else(|| {
+                                format!("\"{p}\" is not an address or range like 127.0.0.1/32")
+                            })
+                        })
+                        .collect()
+                })?,
+                timeout: duration("FETCH_TIMEOUT", get("FETCH_TIMEOUT"), "15s")?,
+                max_bytes: bytes("FETCH_MAX_BYTES", get("FETCH_MAX_BYTES"), "5MiB")?,
+                ..FetchPolicy::default()
+            },
         })
     }
 
@@ -398,6 +461,9 @@ pub fn parse_duration(v: &str) -> Option<Duration> {
     let split = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
     let (n, unit) = v.split_at(split);
     let n: u64 = n.parse().ok()?;
+    if unit.trim() == "ms" {
+        return (n > 0).then(|| Duration::from_millis(n));
+    }
     let secs = match unit.trim() {
         "" | "s" => n,
         "m" => n.checked_mul(60)?,
@@ -415,7 +481,7 @@ fn duration(
 ) -> Result<Duration, ConfigError> {
     parse(var, value, default, |v| {
         parse_duration(v).ok_or_else(|| {
-            format!("\"{v}\" is not a duration; use a number with s, m, h or d, such as 15m")
+            format!("\"{v}\" is not a duration; use a number with ms, s, m, h or d, such as 15m")
         })
     })
 }

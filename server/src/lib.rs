@@ -12,4 +12,4 @@ pub mod startup;
 pub mod telemetry;
 
 pub use config::Config;
-pub use startup::{shutdown_signal, Application};
+pub use startup::{run_workers, shutdown_signal, Application};

@@ -2,7 +2,7 @@
 use std::process::ExitCode;
 
 use server::config::VARIABLES;
-use server::{shutdown_signal, telemetry, Application, Config};
+use server::{run_workers, shutdown_signal, telemetry, Application, Config};
 
 /// mimalloc: server-side rendering allocates a lot of small strings; glibc's malloc
 /// showed up as a fifth of the dashboard's CPU time under load.
@@ -11,11 +11,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        None | Some("serve") => {}
+    let workers_only = match args.first().map(String::as_str) {
+        None | Some("serve") => false,
+        Some("worker") => true,
         Some("-h") | Some("--help") | Some("help") => {
             println!(
-                "outrival [serve]   start the web server\n\nConfiguration (environment or .env):"
+                "outrival [serve]   start the web server (with JOB_WORKERS job workers)\n\
+                 outrival worker    run job workers only (at least one), no web server\n\n\
+                 Configuration (environment or .env):"
             );
             for (name, default, meaning) in VARIABLES {
                 println!("  {name:<28} {meaning} (default {default})");
@@ -26,7 +29,7 @@ fn main() -> ExitCode {
             eprintln!("outrival: unknown command \"{other}\"; try outrival --help");
             return ExitCode::from(2);
         }
-    }
+    };
     if let Err(e) = dotenvy::dotenv() {
         if !e.not_found() {
             eprintln!("outrival: .env: {e}");
@@ -52,6 +55,9 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        if workers_only {
+            return run_workers(config, shutdown_signal()).await;
+        }
         let app = Application::build(config).await?;
         app.run_until_stopped(shutdown_signal()).await
     });

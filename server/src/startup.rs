@@ -9,6 +9,9 @@ use axum::Router;
 use domain::accounts::throttle::ThrottlePolicy;
 use domain::accounts::{AccountPolicy, Accounts};
 use domain::cache::{connect_redis, Cache};
+use domain::events::Events;
+use domain::jobs::WorkerPool;
+use domain::services::Foundations;
 use domain::sessions::{AppSessionStore, RedisSessionStore, SqlSessionStore};
 use domain::store::{Db, DbSettings};
 use domain::Services;
@@ -71,63 +74,111 @@ pub struct Application {
     router: Router,
     services: Services,
     background: Vec<JoinHandle<()>>,
+    workers: Option<WorkerPool>,
 }
+
+/// Connects the database (applying migrations) and Redis when configured, and builds
+/// the services. Shared by the web server and `outrival worker`.
+pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
+    let db = Db::connect(&DbSettings {
+        url: config.database_url.expose_secret().to_string(),
+        max_connections: config.database_max_connections,
+        min_connections: config.database_min_connections,
+        acquire_timeout: Duration::from_secs(5),
+    })
+    .await
+    .with_context(|| {
+        format!(
+            "database {}",
+            redact_url(config.database_url.expose_secret())
+        )
+    })?;
+
+    let redis = match &config.redis_url {
+        Some(url) => Some(
+            connect_redis(url.expose_secret(), config.redis_pool_size)
+                .await
+                .with_context(|| format!("Redis {}", redact_url(url.expose_secret())))?,
+        ),
+        None => None,
+    };
+    let cache = match &redis {
+        Some(pool) => Cache::Redis {
+            pool: pool.clone(),
+            prefix: config.redis_prefix.clone(),
+        },
+        None => Cache::Memory(Default::default()),
+    };
+    let sessions = match &redis {
+        Some(pool) => {
+            AppSessionStore::Redis(RedisSessionStore::new(pool.clone(), &config.redis_prefix))
+        }
+        None => AppSessionStore::Sql(SqlSessionStore::new(db.clone())),
+    };
+    let events = match (&redis, &config.redis_url) {
+        (Some(pool), Some(url)) => {
+            Events::redis(url.expose_secret(), pool.clone(), &config.redis_prefix)
+                .await
+                .with_context(|| format!("Redis {}", redact_url(url.expose_secret())))?
+        }
+        _ => Events::in_process(),
+    };
+    let accounts = Accounts::new(
+        db.clone(),
+        cache.clone(),
+        AccountPolicy {
+            throttle: ThrottlePolicy {
+                max_failures_per_account: config.login_max_failures,
+                max_failures_per_ip: config.login_max_failures_per_ip,
+                window: config.login_lockout,
+            },
+            session_absolute: config.session_max_lifetime,
+            session_idle: config.session_idle_timeout,
+            invitation_ttl: config.invitation_ttl,
+            public_url: config.public_url.as_str().trim_end_matches('/').to_string(),
+            max_concurrent_hashes: config.password_hash_concurrency,
+        },
+    );
+    Services::new(
+        Foundations {
+            db,
+            cache,
+            sessions,
+            events,
+        },
+        accounts,
+        config.jobs.clone(),
+        config.fetch.clone(),
+        config.trust_proxy,
+    )
+}
+
+/// Runs job workers only (`outrival worker`) until `shutdown`, then lets running jobs
+/// finish for a while.
+pub async fn run_workers(
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let services = build_services(&config).await?;
+    let count = config.job_workers.max(1);
+    let pool = services.start_workers(count);
+    tracing::info!(workers = count, "job workers running");
+    shutdown.await;
+    pool.stop(DRAIN_GRACE).await;
+    services.db().close().await;
+    tracing::info!("workers stopped");
+    Ok(())
+}
+
+/// How long a stopping process lets its running jobs finish.
+const DRAIN_GRACE: Duration = Duration::from_secs(20);
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         tracing::info!(config = ?config, "starting Outrival");
-        let db = Db::connect(&DbSettings {
-            url: config.database_url.expose_secret().to_string(),
-            max_connections: config.database_max_connections,
-            min_connections: config.database_min_connections,
-            acquire_timeout: Duration::from_secs(5),
-        })
-        .await
-        .with_context(|| {
-            format!(
-                "database {}",
-                redact_url(config.database_url.expose_secret())
-            )
-        })?;
-
-        let redis = match &config.redis_url {
-            Some(url) => Some(
-                connect_redis(url.expose_secret(), config.redis_pool_size)
-                    .await
-                    .with_context(|| format!("Redis {}", redact_url(url.expose_secret())))?,
-            ),
-            None => None,
-        };
-        let cache = match &redis {
-            Some(pool) => Cache::Redis {
-                pool: pool.clone(),
-                prefix: config.redis_prefix.clone(),
-            },
-            None => Cache::Memory(Default::default()),
-        };
-        let sessions = match &redis {
-            Some(pool) => {
-                AppSessionStore::Redis(RedisSessionStore::new(pool.clone(), &config.redis_prefix))
-            }
-            None => AppSessionStore::Sql(SqlSessionStore::new(db.clone())),
-        };
-        let accounts = Accounts::new(
-            db.clone(),
-            cache.clone(),
-            AccountPolicy {
-                throttle: ThrottlePolicy {
-                    max_failures_per_account: config.login_max_failures,
-                    max_failures_per_ip: config.login_max_failures_per_ip,
-                    window: config.login_lockout,
-                },
-                session_absolute: config.session_max_lifetime,
-                session_idle: config.session_idle_timeout,
-                invitation_ttl: config.invitation_ttl,
-                public_url: config.public_url.as_str().trim_end_matches('/').to_string(),
-                max_concurrent_hashes: config.password_hash_concurrency,
-            },
-        );
-        let services = Services::new(db, cache, sessions.clone(), accounts, config.trust_proxy);
+        let services = build_services(&config).await?;
+        let sessions = services.sessions().clone();
+        let workers = (config.job_workers > 0).then(|| services.start_workers(config.job_workers));
 
         let prometheus = prometheus()?;
         let mut background = Vec::new();
@@ -187,6 +238,7 @@ impl Application {
             router,
             services,
             background,
+            workers,
         })
     }
 
@@ -214,6 +266,9 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await
         .context("the HTTP server failed")?;
+        if let Some(workers) = self.workers {
+            workers.stop(DRAIN_GRACE).await;
+        }
         for task in self.background {
             task.abort();
         }

@@ -6,5 +6,6 @@ pub mod cards;
 pub mod competitors;
 pub mod dashboard;
 pub mod search;
+pub mod sources;
 #[cfg(feature = "ssr")]
 pub mod ssr;

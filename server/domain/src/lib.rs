@@ -19,6 +19,10 @@ pub mod dashboard;
 #[cfg(feature = "server")]
 pub mod error;
 #[cfg(feature = "server")]
+pub mod events;
+#[cfg(feature = "server")]
+pub mod jobs;
+#[cfg(feature = "server")]
 pub mod markdown;
 #[cfg(feature = "server")]
 pub mod search;
@@ -26,6 +30,8 @@ pub mod search;
 pub mod services;
 #[cfg(feature = "server")]
 pub mod sessions;
+#[cfg(feature = "server")]
+pub mod sources;
 #[cfg(feature = "server")]
 pub mod store;
 #[cfg(feature = "server")]

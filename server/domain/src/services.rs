@@ -5,8 +5,19 @@ use crate::accounts::Accounts;
 use crate::battlecards::{Battlecards, ViewRecorder};
 use crate::cache::Cache;
 use crate::competitors::Competitors;
+use crate::events::Events;
+use crate::jobs::{JobHandler, JobSettings, Jobs, WorkerPool};
 use crate::sessions::AppSessionStore;
+use crate::sources::{FetchPolicy, FetchSource, Fetcher, Sources};
 use crate::store::Db;
+
+/// The connections every service builds on.
+pub struct Foundations {
+    pub db: Db,
+    pub cache: Cache,
+    pub sessions: AppSessionStore,
+    pub events: Events,
+}
 
 /// Everything a request handler or server function may call. Cheap to clone.
 #[derive(Clone)]
@@ -21,32 +32,70 @@ struct Inner {
     accounts: Accounts,
     competitors: Competitors,
     battlecards: Battlecards,
+    events: Events,
+    jobs: Jobs,
+    sources: Sources,
+    fetcher: Fetcher,
     /// Whether the request's client address may be taken from `X-Forwarded-For`.
     trust_proxy: bool,
 }
 
 impl Services {
     pub fn new(
-        db: Db,
-        cache: Cache,
-        sessions: AppSessionStore,
+        base: Foundations,
         accounts: Accounts,
+        jobs: JobSettings,
+        fetch: FetchPolicy,
         trust_proxy: bool,
-    ) -> Self {
+    ) -> anyhow::Result<Self> {
+        let Foundations {
+            db,
+            cache,
+            sessions,
+            events,
+        } = base;
         // Must run inside the Tokio runtime: the view recorder spawns its writer task.
         let competitors = Competitors::new(db.clone());
         let battlecards = Battlecards::new(db.clone(), ViewRecorder::start(db.clone()));
-        Self {
+        let jobs = Jobs::new(db.clone(), events.clone(), jobs);
+        let sources = Sources::new(db.clone(), jobs.clone());
+        let fetcher = Fetcher::new(fetch)?;
+        Ok(Self {
             inner: Arc::new(Inner {
                 competitors,
                 battlecards,
+                events,
+                jobs,
+                sources,
+                fetcher,
                 db,
                 cache,
                 sessions,
                 accounts,
                 trust_proxy,
             }),
-        }
+        })
+    }
+
+    /// Starts `count` job workers running every kind of job.
+    pub fn start_workers(&self, count: usize) -> WorkerPool {
+        let handlers: Vec<Arc<dyn JobHandler>> = vec![Arc::new(FetchSource::new(
+            self.inner.db.clone(),
+            self.inner.fetcher.clone(),
+        ))];
+        WorkerPool::start(self.inner.jobs.clone(), handlers, count)
+    }
+
+    pub fn events(&self) -> &Events {
+        &self.inner.events
+    }
+
+    pub fn jobs(&self) -> &Jobs {
+        &self.inner.jobs
+    }
+
+    pub fn sources(&self) -> &Sources {
+        &self.inner.sources
     }
 
     pub fn db(&self) -> &Db {

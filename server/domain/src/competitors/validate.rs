@@ -130,8 +130,9 @@ pub fn parse_website(text: &str) -> std::result::Result<String, String> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err("Use an http:// or https:// address.".into());
     }
-    match url.host_str() {
-        Some(host) if host.contains('.') || host == "localhost" => {}
+    match url.host() {
+        Some(url::Host::Domain(host)) if host.contains('.') || host == "localhost" => {}
+        Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => {}
         _ => return Err("Enter a web address like https://example.com.".into()),
     }
     if !url.username().is_empty() || url.password().is_some() {

@@ -243,6 +243,8 @@ pub mod limits {
 
 mod battlecards;
 mod competitors;
+mod jobs;
 pub mod merge;
 pub use battlecards::*;
 pub use competitors::*;
+pub use jobs::*;

@@ -4,7 +4,6 @@ use docx_rs::{BreakType, Hyperlink, HyperlinkType, Paragraph, Run};
 
 use crate::markdown::Inline;
 
-
 #[derive(Clone, Copy, Default)]
 pub(super) struct Fmt {
     bold: bool,

@@ -1,5 +1,6 @@
 //! `spawn_app`, the backends and a cookie-keeping browser-like client.
 mod browser;
+pub mod site;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -200,6 +201,11 @@ impl TestApp {
                 .expect("server task")
                 .expect("server stopped cleanly");
         }
+    }
+
+    /// The app's configuration, for starting `outrival worker` processes beside it.
+    pub fn vars(&self) -> &[(String, String)] {
+        &self.vars
     }
 
     pub fn services(&self) -> &domain::Services {
