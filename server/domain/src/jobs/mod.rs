@@ -212,6 +212,36 @@ impl Jobs {
             .map(|r| r.map(view))
     }
 
+    /// Unfinished jobs of `kind` about any source of a competitor, visible to the caller,
+    /// keyed by subject: one query for a whole sources list.
+    pub async fn unfinished_for_sources(
+        &self,
+        user: &CurrentUser,
+        competitor_id: &str,
+        kind: &str,
+    ) -> Result<std::collections::HashMap<String, JobView>> {
+        let sql = format!(
+            "SELECT {}, j.subject FROM jobs j LEFT JOIN users u ON u.id = j.owner_id \
+             WHERE j.kind = $1 AND j.state IN ('queued', 'running') AND (j.owner_id = $2 OR $3 = 1) \
+               AND j.subject IN (SELECT 'source:' || id FROM sources WHERE competitor_id = $4) \
+             ORDER BY j.created_at, j.id",
+            store::ROW_COLUMNS
+        );
+        let rows = sqlx::query(&sql)
+            .bind(kind)
+            .bind(&user.id)
+            .bind(i64::from(user.role == Role::Admin))
+            .bind(competitor_id)
+            .fetch_all(self.inner.db.pool())
+            .await?;
+        let mut out = std::collections::HashMap::new();
+        for row in &rows {
+            let subject: String = sqlx::Row::try_get(row, "subject")?;
+            out.insert(subject, view(store::job_row(row)?));
+        }
+        Ok(out)
+    }
+
     /// Cancels a queued job at once; asks the worker of a running one to stop (it does
     /// within a lease renewal). Finished jobs cannot be cancelled.
     pub async fn cancel(&self, user: &CurrentUser, id: &str) -> Result<JobView> {

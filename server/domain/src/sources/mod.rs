@@ -49,19 +49,20 @@ impl Sources {
         .bind(competitor_id)
         .fetch_all(self.db.pool())
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut source = source_view(&row)?;
-            if source.kind == SourceKind::Web && user.role.at_least(Role::Editor) {
-                source.job = self
-                    .jobs
-                    .latest_for(user, &subject(&source.id), FETCH_KIND)
-                    .await?
-                    .filter(|j| !j.state.is_finished());
-            }
-            out.push(source);
-        }
-        Ok(out)
+        let mut running = if user.role.at_least(Role::Editor) {
+            self.jobs
+                .unfinished_for_sources(user, competitor_id, FETCH_KIND)
+                .await?
+        } else {
+            Default::default()
+        };
+        rows.iter()
+            .map(|row| {
+                let mut source = source_view(row)?;
+                source.job = running.remove(&subject(&source.id));
+                Ok(source)
+            })
+            .collect()
     }
 
     pub async fn get(&self, id: &str) -> Result<SourceView> {
