@@ -6,6 +6,7 @@
 pub mod api;
 pub mod components;
 pub mod error;
+pub mod live;
 pub mod pages;
 
 use domain::types::Viewer;
@@ -17,7 +18,7 @@ use leptos_router::{path, SsrMode};
 use crate::api::auth::{whoami, Logout};
 use crate::components::layout::TopBar;
 use crate::error::AppError;
-use crate::pages::{account, admin, auth, cards, competitors, dashboard, not_found, search};
+use crate::pages::{account, admin, auth, cards, competitors, dashboard, jobs, not_found, search};
 
 /// Paths anyone may open without signing in. The server redirects every other page
 /// to the sign-in form when there is no session.
@@ -97,6 +98,7 @@ fn Frame() -> impl IntoView {
     provide_context(logout);
     let me = Resource::new(move || logout.version().get(), |_| whoami());
     provide_context(Me(me));
+    live::provide_live(move || matches!(me.get(), Some(Ok(Some(_)))));
 
     view! {
             <TopBar/>
@@ -111,9 +113,12 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/competitors/new") view=competitors::form::NewCompetitorPage ssr=SsrMode::Async/>
                     <Route path=path!("/competitors/:id") view=competitors::detail::CompetitorPage ssr=SsrMode::Async/>
                     <Route path=path!("/competitors/:id/edit") view=competitors::form::EditCompetitorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/competitors/:id/sources/snapshots/:snap") view=competitors::snapshot::SnapshotPage ssr=SsrMode::Async/>
                     <Route path=path!("/cards/:id") view=cards::rep::RepViewPage ssr=SsrMode::Async/>
                     <Route path=path!("/cards/:id/edit") view=cards::editor::EditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/cards/:id/history") view=cards::history::HistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cards/:id/drafts/:draft") view=cards::draft::DraftPage ssr=SsrMode::Async/>
+                    <Route path=path!("/jobs") view=jobs::JobsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=admin::users::UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/invitations") view=admin::invitations::InvitationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=admin::audit::AuditPage ssr=SsrMode::Async/>

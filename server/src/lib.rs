@@ -10,6 +10,7 @@ pub mod middleware;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;
+pub mod ws;
 
 pub use config::Config;
 pub use startup::{run_workers, shutdown_signal, Application};

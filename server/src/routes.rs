@@ -23,7 +23,7 @@ use crate::middleware::csrf::{self, CsrfConfig};
 use crate::middleware::security::{self, CspNonce, SecurityConfig};
 use crate::middleware::{auth, metrics};
 use crate::startup::AppState;
-use crate::{export, health};
+use crate::{export, health, ws};
 
 /// What Leptos rendering and server functions get in their context: the services,
 /// and this response's CSP nonce (so the hydration script carries it).
@@ -67,6 +67,8 @@ pub fn router(
         })
         .route("/cards/{id}/export/{format}", get(export::card))
         .route_layer(from_fn(auth::guard_pages))
+        // After the page guard: an anonymous socket gets 401, not a sign-in redirect.
+        .route("/ws", get(ws::socket))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,

@@ -35,6 +35,8 @@ pub struct AppState {
     pub services: Services,
     pub prometheus: PrometheusHandle,
     pub metrics_token: Option<SecretString>,
+    /// The configured public origin, e.g. `https://outrival.example.com`.
+    pub public_origin: String,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -216,8 +218,9 @@ impl Application {
             services: services.clone(),
             prometheus,
             metrics_token: config.metrics_token.clone(),
+            public_origin: config.public_url.origin().ascii_serialization(),
         };
-        let public_origin = config.public_url.origin().ascii_serialization();
+        let public_origin = state.public_origin.clone();
         let router = routes::router(
             state,
             RouterSettings {

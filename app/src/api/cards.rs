@@ -48,6 +48,9 @@ pub async fn set_card_status(
     id: String,
     status: String,
     version: i64,
+    /// Publish even though some AI claims did not verify (an editor's explicit choice).
+    #[server(default)]
+    override_unverified: Option<bool>,
 ) -> Result<CardEditorData, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
@@ -59,7 +62,13 @@ pub async fn set_card_status(
     })?;
     Ok(services()?
         .battlecards()
-        .set_status(&user, &id, to, version)
+        .set_status(
+            &user,
+            &id,
+            to,
+            version,
+            override_unverified.unwrap_or(false),
+        )
         .await?)
 }
 

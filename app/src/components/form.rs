@@ -42,8 +42,11 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(optional)] readonly: bool,
     #[prop(into, optional)] hint: Option<String>,
+    /// The element id, when two forms on one page share a field name.
+    #[prop(into, optional)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = id.unwrap_or_else(|| format!("field-{name}"));
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let is_password = kind == "password";

@@ -60,6 +60,7 @@ fn Navigation(user: Viewer) -> impl IntoView {
         >
             <NavLink href="/" exact=true>"Dashboard"</NavLink>
             <NavLink href="/competitors">"Competitors"</NavLink>
+            <NavLink href="/jobs">"Jobs"</NavLink>
             {is_admin.then(|| view! {
                 <NavLink href="/admin/users">"Users"</NavLink>
                 <NavLink href="/admin/invitations">"Invitations"</NavLink>

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cards;
 pub mod competitors;
 pub mod dashboard;
+pub mod jobs;
 pub mod not_found;
 pub mod search;
 

@@ -9,6 +9,8 @@ pub mod accounts;
 #[cfg(feature = "server")]
 pub mod activity;
 #[cfg(feature = "server")]
+pub mod ai;
+#[cfg(feature = "server")]
 pub mod battlecards;
 #[cfg(feature = "server")]
 pub mod cache;
@@ -24,6 +26,8 @@ pub mod events;
 pub mod jobs;
 #[cfg(feature = "server")]
 pub mod markdown;
+#[cfg(feature = "server")]
+pub mod presence;
 #[cfg(feature = "server")]
 pub mod search;
 #[cfg(feature = "server")]

@@ -2,11 +2,13 @@
 use std::sync::Arc;
 
 use crate::accounts::Accounts;
+use crate::ai::{AiDraftJob, BuiltinEngine, Drafts};
 use crate::battlecards::{Battlecards, ViewRecorder};
 use crate::cache::Cache;
 use crate::competitors::Competitors;
 use crate::events::Events;
 use crate::jobs::{JobHandler, JobSettings, Jobs, WorkerPool};
+use crate::presence::Presence;
 use crate::sessions::AppSessionStore;
 use crate::sources::{FetchPolicy, FetchSource, Fetcher, Sources};
 use crate::store::Db;
@@ -32,7 +34,9 @@ struct Inner {
     accounts: Accounts,
     competitors: Competitors,
     battlecards: Battlecards,
+    drafts: Drafts,
     events: Events,
+    presence: Presence,
     jobs: Jobs,
     sources: Sources,
     fetcher: Fetcher,
@@ -59,12 +63,16 @@ impl Services {
         let battlecards = Battlecards::new(db.clone(), ViewRecorder::start(db.clone()));
         let jobs = Jobs::new(db.clone(), events.clone(), jobs);
         let sources = Sources::new(db.clone(), jobs.clone());
+        let drafts = Drafts::new(db.clone(), jobs.clone(), battlecards.clone());
         let fetcher = Fetcher::new(fetch)?;
+        let presence = Presence::for_cache(&cache);
         Ok(Self {
             inner: Arc::new(Inner {
                 competitors,
                 battlecards,
+                drafts,
                 events,
+                presence,
                 jobs,
                 sources,
                 fetcher,
@@ -79,15 +87,29 @@ impl Services {
 
     /// Starts `count` job workers running every kind of job.
     pub fn start_workers(&self, count: usize) -> WorkerPool {
-        let handlers: Vec<Arc<dyn JobHandler>> = vec![Arc::new(FetchSource::new(
-            self.inner.db.clone(),
-            self.inner.fetcher.clone(),
-        ))];
+        let handlers: Vec<Arc<dyn JobHandler>> = vec![
+            Arc::new(FetchSource::new(
+                self.inner.db.clone(),
+                self.inner.fetcher.clone(),
+            )),
+            Arc::new(AiDraftJob::new(
+                self.inner.db.clone(),
+                Arc::new(BuiltinEngine),
+            )),
+        ];
         WorkerPool::start(self.inner.jobs.clone(), handlers, count)
+    }
+
+    pub fn drafts(&self) -> &Drafts {
+        &self.inner.drafts
     }
 
     pub fn events(&self) -> &Events {
         &self.inner.events
+    }
+
+    pub fn presence(&self) -> &Presence {
+        &self.inner.presence
     }
 
     pub fn jobs(&self) -> &Jobs {

@@ -21,7 +21,7 @@ fn is_safe(method: &Method) -> bool {
 }
 
 /// Whether `origin` names this server: the public origin, or the Host the browser used.
-fn same_origin(origin: &str, host: Option<&str>, public_origin: &str) -> bool {
+pub fn same_origin(origin: &str, host: Option<&str>, public_origin: &str) -> bool {
     if origin == public_origin {
         return true;
     }

@@ -5,10 +5,12 @@
 use domain::types::card_limits as limits;
 use domain::types::{
     CardContent, CardEditorData, CardStatus, ConflictInfo, SaveOutcome, SectionKey,
+    UnverifiedClaims,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use super::ai_panel::{AiPanel, UnverifiedWarning};
 use super::conflict::ConflictView;
 use super::objections::ObjectionsEditor;
 use super::{card_id_param, ExportLinks};
@@ -16,6 +18,7 @@ use crate::api::cards::{card_for_editing, SaveCard, SetCardStatus};
 use crate::components::error::{ErrorPanel, FormAlert};
 use crate::components::format::format_time;
 use crate::components::markdown::MarkdownField;
+use crate::components::presence::PresenceBar;
 use crate::error::AppError;
 use crate::pages::competitors::detail::StatusBadge;
 
@@ -85,6 +88,7 @@ fn Editor(data: CardEditorData) -> impl IntoView {
     let save = ServerAction::<SaveCard>::new();
     let in_flight = StoredValue::new(None::<(CardContent, CardContent)>);
     let id = data.id.clone();
+    let unverified = RwSignal::new(data.unverified.clone());
 
     let save_now = Callback::new({
         let id = id.clone();
@@ -149,14 +153,17 @@ fn Editor(data: CardEditorData) -> impl IntoView {
                 view! { <ConflictView base info state conflict on_resolved=save_now/> }
             }
         >
-            <Toolbar id=id.clone() state dirty pending=save.pending() on_save=save_now/>
+            <Toolbar id=id.clone() state dirty pending=save.pending() on_save=save_now unverified/>
+            <PresenceBar card_id=id.clone() editing=true/>
             <FormAlert error=Signal::derive(move || state.errors.get())/>
+            <UnverifiedWarning unverified=unverified.into()/>
             <div class="editor">
                 <HeaderFields state/>
                 {SectionKey::ALL[..SectionKey::BEFORE_OBJECTIONS].iter().map(|k| view! { <SectionField key=*k state/> }).collect_view()}
                 <ObjectionsEditor state feedback=data.feedback.clone()/>
                 {SectionKey::ALL[SectionKey::BEFORE_OBJECTIONS..].iter().map(|k| view! { <SectionField key=*k state/> }).collect_view()}
             </div>
+            <AiPanel card_id=id.clone() dirty/>
             <p class="muted small">{format!("Read {} times in all, {} in the last 30 days.", data.views_total, data.views_last_30_days)}</p>
         </Show>
     }
@@ -226,11 +233,15 @@ fn Toolbar(
     dirty: Memo<bool>,
     pending: Memo<bool>,
     on_save: Callback<()>,
+    unverified: RwSignal<UnverifiedClaims>,
 ) -> impl IntoView {
     let set_status = ServerAction::<SetCardStatus>::new();
+    let override_unverified = RwSignal::new(false);
     Effect::new(move |_| match set_status.value().get() {
         Some(Ok(data)) => {
             state.errors.set(None);
+            unverified.set(data.unverified.clone());
+            override_unverified.set(false);
             state.stored.update(|s| {
                 s.status = data.status;
                 s.published_version = data.published_version;
@@ -289,12 +300,22 @@ fn Toolbar(
                             <button type="button" class="button secondary" data-status=to.as_str()
                                 disabled=move || dirty.get() || set_status.pending().get()
                                 title=move || if dirty.get() { "Save your changes first" } else { "" }
-                                on:click=move |_| { set_status.dispatch(SetCardStatus { id: id.clone(), status: to.as_str().into(), version }); }>
+                                on:click=move |_| {
+                                    let forced = (to == CardStatus::Published).then(|| override_unverified.get_untracked());
+                                    set_status.dispatch(SetCardStatus { id: id.clone(), status: to.as_str().into(), version, override_unverified: forced });
+                                }>
                                 {to.action_label()}
                             </button>
                         }
                     }).collect_view()
                 }}
+                {move || (unverified.with(|u| u.count > 0) && state.stored.with(|s| s.status.next().contains(&CardStatus::Published))).then(|| view! {
+                    <label class="override small">
+                        <input type="checkbox" prop:checked=move || override_unverified.get()
+                            on:change=move |e| override_unverified.set(event_target_checked(&e))/>
+                        " Publish with unverified claims"
+                    </label>
+                })}
                 <a class="button secondary small" href=history.clone()>"History"</a>
                 {move || state.stored.with(|s| s.published_version.is_some() && s.status != CardStatus::Archived)
                     .then(|| view! { <a class="button secondary small" href=rep.clone()>"Rep view"</a> })}

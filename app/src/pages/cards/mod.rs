@@ -1,5 +1,7 @@
-//! Battlecards: the editor, the history with diffs, and the rep view.
+//! Battlecards: the editor, the history with diffs, AI drafts, and the rep view.
+pub mod ai_panel;
 pub mod conflict;
+pub mod draft;
 pub mod editor;
 pub mod history;
 pub mod objections;

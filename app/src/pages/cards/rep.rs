@@ -11,6 +11,7 @@ use crate::api::cards::{read_card, SendFeedback};
 use crate::components::error::{ErrorPanel, FormAlert};
 use crate::components::form::last_error;
 use crate::components::format::format_date;
+use crate::components::presence::PresenceBar;
 
 #[component]
 pub fn RepViewPage() -> impl IntoView {
@@ -41,6 +42,7 @@ fn RepView(card: RepCard) -> impl IntoView {
                 <h1>{card.competitor_name.clone()}<span class="rep-title">{card.title.clone()}</span></h1>
                 {(!card.summary.is_empty()).then(|| view! { <p class="rep-summary">{card.summary.clone()}</p> })}
                 <p class="muted small">{format!("Published {} · version {}", format_date(card.published_at), card.version)}</p>
+                <PresenceBar card_id=card.id.clone() editing=false/>
                 <div class="rep-actions">
                     <ExportLinks id=card.id.clone() published=true/>
                     {edit.map(|href| view! { <a class="button secondary small" href=href>"Edit"</a> })}

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::sources::SourcesPanel;
 use super::{host, Initials};
 use crate::api::cards::CreateCard;
 use crate::api::competitors::{load_competitor, SetCompetitorArchived};
@@ -41,6 +42,7 @@ fn Detail(detail: CompetitorDetail, archive: ServerAction<SetCompetitorArchived>
     let archive_error = last_error(archive.value());
     let edit_href = format!("/competitors/{}/edit", c.id);
     let new_card = (can_edit && !c.archived).then(|| c.id.clone());
+    let sources_for = c.id.clone();
     let description = (!c.description.is_empty()).then(|| {
         c.description
             .split("\n\n")
@@ -83,8 +85,9 @@ fn Detail(detail: CompetitorDetail, archive: ServerAction<SetCompetitorArchived>
                 {new_card.map(|competitor_id| view! { <NewCard competitor_id/> })}
             </section>
             <div class="side">
-                <section class="panel" aria-labelledby="sources-heading">
-                    <h2 id="sources-heading">"Sources to watch"</h2>
+                <SourcesPanel competitor_id=sources_for can_edit=can_edit && !c.archived/>
+                <section class="panel" aria-labelledby="watch-heading">
+                    <h2 id="watch-heading">"Website and keywords"</h2>
                     {if c.website.is_empty() && c.keywords.is_empty() {
                         view! { <p class="muted small">"No website or keywords yet."</p> }.into_any()
                     } else {

@@ -2,6 +2,8 @@
 pub mod detail;
 pub mod form;
 pub mod list;
+pub mod snapshot;
+pub mod sources;
 
 use domain::types::Competitor;
 use leptos::prelude::*;

@@ -4,6 +4,7 @@
 //! Visibility: editors and admins see every card; viewers see a card only while it has
 //! a published version and is not archived — and then only that published version.
 //! Anything a user may not see answers `NotFound`, exactly like an unknown id.
+pub mod claims;
 pub mod content;
 pub mod diff;
 pub mod render;
@@ -23,6 +24,7 @@ use crate::types::{
     CardContent, CardDiff, CardEditorData, CardHistory, CardStatus, ConflictInfo, RepCard, Role,
     SaveOutcome, VersionEntry,
 };
+use claims::ClaimSource;
 use render::RenderCache;
 use store::CardRow;
 pub use views::ViewRecorder;
@@ -75,6 +77,40 @@ impl Battlecards {
         }
     }
 
+    /// `Ok` when `user` may see card `id`; `NotFound` otherwise (also for unknown ids).
+    pub async fn check_visible(&self, user: &CurrentUser, id: &str) -> Result<()> {
+        self.visible(user, id).await.map(|_| ())
+    }
+
+    /// `Ok` when `user` may change card `id` (`NotFound` / `Forbidden` otherwise).
+    pub async fn check_editable(&self, user: &CurrentUser, id: &str) -> Result<()> {
+        self.editable(user, id).await.map(|_| ())
+    }
+
+    /// Stores an accepted AI draft as the next version, with its checked claims.
+    pub async fn commit_draft(
+        &self,
+        user: &CurrentUser,
+        id: &str,
+        base_version: i64,
+        content: &CardContent,
+        note: &str,
+        claims: Vec<crate::types::Claim>,
+    ) -> Result<SaveOutcome> {
+        let current = self.editable(user, id).await?;
+        let content = content::normalise(content)?;
+        self.commit_version(
+            &current,
+            user,
+            base_version,
+            &content,
+            note,
+            action::CARD_SAVED,
+            ClaimSource::Given(claims),
+        )
+        .await
+    }
+
     /// The card if `user` may change it: `NotFound` if they may not see it,
     /// `Forbidden` if they may see but not change it.
     async fn editable(&self, user: &CurrentUser, id: &str) -> Result<CardRow> {
@@ -122,7 +158,7 @@ impl Battlecards {
         .bind(&user.id)
         .execute(&mut *tx)
         .await?;
-        store::insert_version(&mut tx, &id, 1, &content, "Created", &user.name, now).await?;
+        store::insert_version(&mut tx, &id, 1, &content, "Created", &user.name, now, &[]).await?;
         search::index_card(&mut tx, Scope::CardLatest, competitor_id, &id, &content).await?;
         activity::record(
             &mut tx,
@@ -159,6 +195,7 @@ impl Battlecards {
             feedback,
             views_total,
             views_last_30_days,
+            unverified: claims::unverified(&self.db, id, card.version).await?,
             can_publish: user.role.at_least(Role::Editor),
         })
     }
@@ -183,6 +220,7 @@ impl Battlecards {
             &content,
             &note,
             action::CARD_SAVED,
+            ClaimSource::Carry,
         )
         .await
     }
@@ -201,11 +239,13 @@ impl Battlecards {
         content: &CardContent,
         note: &str,
         what: &str,
+        claims: ClaimSource,
     ) -> Result<SaveOutcome> {
         let id = current.id.as_str();
         if current.version != base_version {
             return conflict(current);
         }
+        let claims = claims::for_new_version(&self.db, id, base_version, claims, content).await?;
         if current.content()? == *content {
             return Ok(SaveOutcome::Saved {
                 version: current.version,
@@ -242,7 +282,10 @@ impl Battlecards {
             return conflict(&current);
         };
         let status = CardStatus::parse(&status).unwrap_or(CardStatus::Draft);
-        store::insert_version(&mut tx, id, version, content, note, &user.name, now).await?;
+        store::insert_version(
+            &mut tx, id, version, content, note, &user.name, now, &claims,
+        )
+        .await?;
         search::index_card(
             &mut tx,
             Scope::CardLatest,
@@ -276,6 +319,7 @@ impl Battlecards {
         id: &str,
         to: CardStatus,
         expected_version: i64,
+        override_unverified: bool,
     ) -> Result<CardEditorData> {
         let card = self.editable(user, id).await?;
         let from = card.status();
@@ -292,6 +336,19 @@ impl Battlecards {
                 "A card that is {} cannot move to {}.",
                 from.label().to_lowercase(),
                 to.label().to_lowercase()
+            )));
+        }
+        let unverified = if to == CardStatus::Published {
+            claims::unverified(&self.db, id, card.version).await?.count
+        } else {
+            0
+        };
+        if unverified > 0 && !override_unverified {
+            return Err(Error::Conflict(format!(
+                "{unverified} AI claim{s} on this version could not be verified against {its} source{s}. Check {them} in the editor, or publish anyway with the override.",
+                s = if unverified == 1 { "" } else { "s" },
+                its = if unverified == 1 { "its" } else { "their" },
+                them = if unverified == 1 { "it" } else { "them" },
             )));
         }
         let content = card.content()?;
@@ -346,7 +403,12 @@ impl Battlecards {
             content.title,
             from.label(),
             to.label(),
-            if to == CardStatus::Published {
+            if to == CardStatus::Published && unverified > 0 {
+                format!(
+                    " (version {}, overriding {unverified} unverified claims)",
+                    card.version
+                )
+            } else if to == CardStatus::Published {
                 format!(" (version {})", card.version)
             } else {
                 String::new()
@@ -435,6 +497,7 @@ impl Battlecards {
             &old,
             &note,
             action::CARD_RESTORED,
+            ClaimSource::Version(version),
         )
         .await
     }
@@ -490,6 +553,7 @@ impl Battlecards {
             &content,
             "Reordered objections",
             action::CARD_SAVED,
+            ClaimSource::Carry,
         )
         .await
     }

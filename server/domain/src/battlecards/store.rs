@@ -7,7 +7,7 @@ use crate::accounts::CurrentUser;
 use crate::error::{Error, Result};
 use crate::store::Db;
 use crate::types::{
-    BattlecardSummary, CardContent, CardStatus, FeedbackComment, ObjectionFeedback,
+    BattlecardSummary, CardContent, CardStatus, Claim, FeedbackComment, ObjectionFeedback,
 };
 
 /// A card with its competitor's name, as stored now.
@@ -138,10 +138,12 @@ pub async fn insert_version(
     note: &str,
     by: &str,
     at: i64,
+    claims: &[Claim],
 ) -> Result<()> {
+    let unverified = claims.iter().filter(|c| !c.verified).count() as i64;
     sqlx::query(
-        "INSERT INTO battlecard_versions (card_id, version, content, note, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO battlecard_versions (card_id, version, content, note, created_by, created_at, \
+           claims, unverified_claims) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(card_id)
     .bind(version)
@@ -149,6 +151,8 @@ pub async fn insert_version(
     .bind(note)
     .bind(by)
     .bind(at)
+    .bind(super::claims::to_json(claims))
+    .bind(unverified)
     .execute(conn)
     .await?;
     Ok(())

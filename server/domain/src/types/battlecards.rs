@@ -274,6 +274,9 @@ pub struct CardEditorData {
     pub feedback: Vec<ObjectionFeedback>,
     pub views_total: u64,
     pub views_last_30_days: u64,
+    /// AI claims on this version whose citations did not check out.
+    #[serde(default)]
+    pub unverified: super::UnverifiedClaims,
     /// Whether this person may move the card to each status (editors and admins).
     pub can_publish: bool,
 }

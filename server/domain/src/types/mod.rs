@@ -241,10 +241,12 @@ pub mod limits {
     pub const PASSWORD_MAX: usize = 128;
 }
 
+mod ai;
 mod battlecards;
 mod competitors;
 mod jobs;
 pub mod merge;
+pub use ai::*;
 pub use battlecards::*;
 pub use competitors::*;
 pub use jobs::*;

@@ -116,6 +116,12 @@ impl Browser {
             .expect("POST")
     }
 
+    /// The Cookie header this browser would send to its app.
+    pub fn cookie_header(&self) -> Option<String> {
+        let url = self.base.parse().expect("base url");
+        Some(self.jar.cookies(&url)?.to_str().ok()?.to_string())
+    }
+
     /// The session cookie's value, if the browser holds one.
     pub fn session_id(&self) -> Option<String> {
         let url = self.base.parse().expect("base url");

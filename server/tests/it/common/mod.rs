@@ -1,5 +1,6 @@
 //! `spawn_app`, the backends and a cookie-keeping browser-like client.
 mod browser;
+pub mod live;
 pub mod site;
 
 use std::net::SocketAddr;
@@ -201,6 +202,27 @@ impl TestApp {
                 .expect("server task")
                 .expect("server stopped cleanly");
         }
+    }
+
+    /// A second instance on the same database (and Redis), with `extra` settings.
+    pub async fn another_instance(&self, extra: &[(&str, &str)]) -> TestApp {
+        let mut vars = self.vars.clone();
+        for (k, v) in extra {
+            vars.retain(|(name, _)| name != k);
+            vars.push((k.to_string(), v.to_string()));
+        }
+        let mut app = TestApp {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            base: String::new(),
+            backend: self.backend,
+            redis_prefix: self.redis_prefix.clone(),
+            vars,
+            running: None,
+            services: None,
+            _data: self._data.clone(),
+        };
+        app.start().await;
+        app
     }
 
     /// The app's configuration, for starting `outrival worker` processes beside it.

@@ -37,12 +37,25 @@ pub const PRICING: &str = r#"<!doctype html><html><head><title>Acme Pricing</tit
 <table><tr><th>Plan</th><th>Price</th></tr><tr><td>Starter</td><td>$29</td></tr><tr><td>Pro</td><td>$79</td></tr></table>
 </main><footer>© 2026 Acme Inc · Privacy · Terms</footer></body></html>"#;
 
+/// A realistic competitor: home, features, pricing and a review site's page.
+async fn acme(Path(page): Path<String>) -> Response {
+    let body = match page.as_str() {
+        "home" => include_str!("../../fixtures/acme/home.html"),
+        "features" => include_str!("../../fixtures/acme/features.html"),
+        "pricing" => include_str!("../../fixtures/acme/pricing.html"),
+        "reviews" => include_str!("../../fixtures/acme/reviews.html"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    html(body)
+}
+
 impl Site {
     pub async fn start() -> Site {
         let shared = Arc::new(Shared::default());
         let app = Router::new()
             .route("/pricing", get(|| async { html(PRICING) }))
             .route("/page/{n}", get(numbered))
+            .route("/acme/{page}", get(acme))
             .route("/flaky/{failures}", get(flaky))
             .route("/error/{status}", get(status))
             .route("/slow/{ms}", get(slow))

@@ -1,0 +1,61 @@
+//! AI drafts: ask for one (a background job), review it, accept or discard it.
+use domain::types::{DraftView, JobView, SaveOutcome};
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+#[server(endpoint = "ai/request")]
+pub async fn request_draft(
+    card_id: String,
+    agent: String,
+    #[server(default)] section: Option<String>,
+) -> Result<JobView, AppError> {
+    use crate::api::ssr::*;
+    use domain::types::{Agent, SectionKey};
+    let user = require_user()?;
+    let agent = Agent::parse(&agent).ok_or_else(|| {
+        AppError::from(domain::Error::field(
+            "agent",
+            "Choose what the AI should do.",
+        ))
+    })?;
+    let section = match section.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(key) => Some(
+            SectionKey::ALL
+                .into_iter()
+                .find(|k| k.as_str() == key)
+                .ok_or_else(|| {
+                    AppError::from(domain::Error::field(
+                        "section",
+                        "Choose one of the card's sections.",
+                    ))
+                })?,
+        ),
+    };
+    Ok(services()?
+        .drafts()
+        .request(&user, &card_id, agent, section)
+        .await?)
+}
+
+#[server(endpoint = "ai/draft")]
+pub async fn load_draft(id: String) -> Result<DraftView, AppError> {
+    use crate::api::ssr::*;
+    let user = require_user()?;
+    Ok(services()?.drafts().get(&user, &id).await?)
+}
+
+#[server(endpoint = "ai/accept")]
+pub async fn accept_draft(id: String) -> Result<SaveOutcome, AppError> {
+    use crate::api::ssr::*;
+    let user = require_user()?;
+    Ok(services()?.drafts().accept(&user, &id).await?)
+}
+
+#[server(endpoint = "ai/discard")]
+pub async fn discard_draft(id: String) -> Result<(), AppError> {
+    use crate::api::ssr::*;
+    let user = require_user()?;
+    Ok(services()?.drafts().discard(&user, &id).await?)
+}

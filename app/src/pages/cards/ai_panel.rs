@@ -1,0 +1,67 @@
+//! The editor's AI panel: ask for a draft of the whole card, a refresh of one section
+//! or answers to the objections; watch the job's progress; open the draft to review.
+//! Drafts are written against the saved version, so unsaved changes block asking.
+use domain::types::{Agent, SectionKey, UnverifiedClaims};
+use leptos::prelude::*;
+
+use crate::api::ai::RequestDraft;
+use crate::components::error::FormAlert;
+use crate::components::form::last_error;
+use crate::components::job::JobProgress;
+
+#[component]
+pub fn AiPanel(card_id: String, dirty: Memo<bool>) -> impl IntoView {
+    let request = ServerAction::<RequestDraft>::new();
+    let error = last_error(request.value());
+    let section = RwSignal::new(SectionKey::Overview.as_str().to_string());
+    let ask = move |agent: Agent| {
+        let card_id = card_id.clone();
+        move |_| {
+            request.dispatch(RequestDraft {
+                card_id: card_id.clone(),
+                agent: agent.as_str().into(),
+                section: (agent == Agent::SectionRefresher).then(|| section.get_untracked()),
+            });
+        }
+    };
+    let blocked = move || dirty.get() || request.pending().get();
+    view! {
+        <section class="panel ai-panel" aria-labelledby="ai-heading">
+            <h2 id="ai-heading">"Draft with AI"</h2>
+            <p class="muted small">"Writes from this competitor's sources. Every claim cites the page it came from; you review the draft before anything changes."</p>
+            {move || dirty.get().then(|| view! { <p class="notice small">"Save your changes first: drafts are written against the saved version."</p> })}
+            <FormAlert error/>
+            <div class="ai-actions">
+                <button type="button" class="button primary" disabled=blocked on:click=ask(Agent::BattlecardWriter)>"Draft the whole card"</button>
+                <button type="button" class="button secondary" disabled=blocked on:click=ask(Agent::ObjectionHandler)>"Answer the objections"</button>
+            </div>
+            <div class="ai-refresh">
+                <label for="ai-section">"Refresh one section"</label>
+                <select id="ai-section" on:change=move |e| section.set(event_target_value(&e))>
+                    {SectionKey::ALL.into_iter().filter(|k| *k != SectionKey::WhyWeWin).map(|k| view! {
+                        <option value=k.as_str()>{k.label()}</option>
+                    }).collect_view()}
+                </select>
+                <button type="button" class="button secondary" disabled=blocked on:click=ask(Agent::SectionRefresher)>"Refresh"</button>
+            </div>
+            {move || request.value().get().and_then(Result::ok).map(|job| view! {
+                <JobProgress job link_text="Review the draft"/>
+            })}
+        </section>
+    }
+}
+
+/// The warning an editor sees while the saved version has unverified AI claims.
+#[component]
+pub fn UnverifiedWarning(unverified: Signal<UnverifiedClaims>) -> impl IntoView {
+    move || {
+        let u = unverified.get();
+        (u.count > 0).then(|| view! {
+            <div class="notice unverified-warning" role="note">
+                <p><strong>{format!("{} AI claim{} on this version could not be verified.", u.count, if u.count == 1 { "" } else { "s" })}</strong>
+                " Edit or remove them, or publish with the override."</p>
+                <ul class="small">{u.examples.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+            </div>
+        })
+    }
+}

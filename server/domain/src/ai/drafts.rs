@@ -1,0 +1,246 @@
+//! Asking for drafts, reviewing them, and accepting or discarding them. Only editors
+//! and admins see drafts; for anyone else a draft does not exist.
+use serde::Deserialize;
+use sqlx::FromRow;
+
+use super::job::DraftRequest;
+use super::AI_DRAFT_KIND;
+use crate::accounts::CurrentUser;
+use crate::battlecards::{diff, store, Battlecards};
+use crate::error::{Error, Result};
+use crate::jobs::{Jobs, NewJob};
+use crate::store::Db;
+use crate::time::now_ms;
+use crate::types::{Agent, Claim, DraftStatus, DraftView, JobView, Role, SaveOutcome, SectionKey};
+
+#[derive(Clone)]
+pub struct Drafts {
+    db: Db,
+    jobs: Jobs,
+    battlecards: Battlecards,
+}
+
+#[derive(FromRow)]
+struct DraftRow {
+    id: String,
+    card_id: String,
+    agent: String,
+    provider: String,
+    model: String,
+    base_version: i64,
+    content: String,
+    claims: String,
+    unverified: i64,
+    notes: String,
+    keywords: String,
+    status: String,
+    created_by: String,
+    created_at: i64,
+    accepted_version: Option<i64>,
+}
+
+fn list<T: for<'de> Deserialize<'de>>(json: &str) -> Vec<T> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// The subject AI jobs about a card carry, so a page finds them.
+pub fn card_subject(card_id: &str) -> String {
+    format!("card:{card_id}")
+}
+
+impl Drafts {
+    pub fn new(db: Db, jobs: Jobs, battlecards: Battlecards) -> Self {
+        Self {
+            db,
+            jobs,
+            battlecards,
+        }
+    }
+
+    /// Queues an AI job for a card; while one is still queued or running for the same
+    /// card, that one is returned instead of starting a second.
+    pub async fn request(
+        &self,
+        user: &CurrentUser,
+        card_id: &str,
+        agent: Agent,
+        section: Option<SectionKey>,
+    ) -> Result<JobView> {
+        self.battlecards.check_editable(user, card_id).await?;
+        if agent == Agent::SectionRefresher && section.is_none() {
+            return Err(Error::field("section", "Choose the section to refresh."));
+        }
+        if agent == Agent::SourceSummariser {
+            return Err(Error::field(
+                "agent",
+                "Summaries are made from a source's own page, not from a card.",
+            ));
+        }
+        let subject = card_subject(card_id);
+        if let Some(job) = self
+            .jobs
+            .latest_for(user, &subject, AI_DRAFT_KIND)
+            .await?
+            .filter(|j| !j.state.is_finished())
+        {
+            return Ok(job);
+        }
+        let card = store::load_from(&self.db, card_id).await?;
+        let label = match section {
+            Some(key) if agent == Agent::SectionRefresher => {
+                format!("Refresh “{}” on {}", key.label(), card.title)
+            }
+            _ => format!("{}: {}", agent.label(), card.title),
+        };
+        let id = self
+            .jobs
+            .enqueue(NewJob {
+                kind: AI_DRAFT_KIND,
+                payload: serde_json::to_value(DraftRequest {
+                    card_id: card_id.to_string(),
+                    agent,
+                    section,
+                })
+                .map_err(anyhow::Error::from)?,
+                owner_id: Some(user.id.clone()),
+                subject,
+                label,
+                max_attempts: None,
+            })
+            .await?;
+        self.jobs.get(user, &id).await
+    }
+
+    async fn row(&self, user: &CurrentUser, id: &str) -> Result<DraftRow> {
+        if !user.role.at_least(Role::Editor) {
+            return Err(Error::NotFound);
+        }
+        let row: DraftRow = sqlx::query_as(
+            "SELECT id, card_id, agent, provider, model, base_version, content, claims, unverified, \
+               notes, keywords, status, created_by, created_at, accepted_version \
+             FROM ai_drafts WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(self.db.pool())
+        .await?;
+        self.battlecards.check_editable(user, &row.card_id).await?;
+        Ok(row)
+    }
+
+    pub async fn get(&self, user: &CurrentUser, id: &str) -> Result<DraftView> {
+        let row = self.row(user, id).await?;
+        let card = store::load_from(&self.db, &row.card_id).await?;
+        let current = card.content()?;
+        let content = store::parse_content(&row.content)?;
+        let (by,): (String,) = sqlx::query_as("SELECT display_name FROM users WHERE id = $1")
+            .bind(&row.created_by)
+            .fetch_optional(self.db.pool())
+            .await?
+            .unwrap_or_else(|| ("someone".into(),));
+        let mut notes: Vec<String> = list(&row.notes);
+        if row.status == "pending" && card.version != row.base_version {
+            notes.push(format!(
+                "The card changed after this draft was written (it was version {}, now {}). Accepting is refused; ask for a new draft.",
+                row.base_version, card.version
+            ));
+        }
+        Ok(DraftView {
+            diff: diff::card_diff(card.version, &current, card.version + 1, &content),
+            agent: Agent::parse(&row.agent).unwrap_or(Agent::BattlecardWriter),
+            status: DraftStatus::parse(&row.status).unwrap_or(DraftStatus::Pending),
+            id: row.id,
+            card_title: card.title.clone(),
+            card_id: card.id,
+            competitor_id: card.competitor_id,
+            competitor_name: card.competitor_name,
+            provider: row.provider,
+            model: row.model,
+            created_by: by,
+            created_at: row.created_at,
+            base_version: row.base_version,
+            card_version: card.version,
+            content,
+            claims: list::<Claim>(&row.claims),
+            unverified: row.unverified.max(0) as u32,
+            notes,
+            keywords: list(&row.keywords),
+            accepted_version: row.accepted_version,
+        })
+    }
+
+    /// Makes the draft the card's next version. Refused when the card changed since
+    /// the draft was written: accepting would silently drop those changes.
+    pub async fn accept(&self, user: &CurrentUser, id: &str) -> Result<SaveOutcome> {
+        let row = self.row(user, id).await?;
+        if row.status != "pending" {
+            return Err(Error::Conflict(format!(
+                "This draft was already {}.",
+                row.status
+            )));
+        }
+        let content = store::parse_content(&row.content)?;
+        let claims: Vec<Claim> = list(&row.claims);
+        let note = format!(
+            "AI draft accepted ({}, {} claims, {} unverified)",
+            row.provider,
+            claims.len(),
+            row.unverified
+        );
+        let outcome = self
+            .battlecards
+            .commit_draft(
+                user,
+                &row.card_id,
+                row.base_version,
+                &content,
+                &note,
+                claims,
+            )
+            .await?;
+        let SaveOutcome::Saved { version, .. } = &outcome else {
+            return Err(Error::Conflict(
+                "The card changed after this draft was written. Ask for a new draft so nobody's edits are lost.".into(),
+            ));
+        };
+        self.decide(user, id, DraftStatus::Accepted, Some(*version))
+            .await?;
+        Ok(outcome)
+    }
+
+    pub async fn discard(&self, user: &CurrentUser, id: &str) -> Result<()> {
+        let row = self.row(user, id).await?;
+        if row.status != "pending" {
+            return Err(Error::Conflict(format!(
+                "This draft was already {}.",
+                row.status
+            )));
+        }
+        self.decide(user, id, DraftStatus::Discarded, None).await
+    }
+
+    async fn decide(
+        &self,
+        user: &CurrentUser,
+        id: &str,
+        status: DraftStatus,
+        version: Option<i64>,
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE ai_drafts SET status = $1, decided_by = $2, decided_at = $3, accepted_version = $4 \
+             WHERE id = $5 AND status = 'pending'",
+        )
+        .bind(status.as_str())
+        .bind(&user.id)
+        .bind(now_ms())
+        .bind(version)
+        .bind(id)
+        .execute(self.db.pool())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::Conflict(
+                "Someone else decided on this draft a moment ago.".into(),
+            ));
+        }
+        Ok(())
+    }
+}
