@@ -158,6 +158,7 @@ mod ssr {
                     ),
                     vec![],
                 ),
+                Error::Limited(message) => (ErrorCode::Throttled, message, vec![]),
                 Error::AccountDisabled => (
                     ErrorCode::AccountDisabled,
                     "This account is disabled. Ask an admin to re-enable it.".to_string(),

@@ -60,6 +60,7 @@ pub struct Config {
     pub job_workers: usize,
     pub jobs: JobSettings,
     pub fetch: FetchPolicy,
+    pub ai: domain::ai::AiSettings,
 }
 
 /// The names of every variable, with default and meaning, for `--help` and the README.
@@ -367,6 +368,7 @@ impl Config {
                 max_bytes: bytes("FETCH_MAX_BYTES", get("FETCH_MAX_BYTES"), "5MiB")?,
                 ..FetchPolicy::default()
             },
+            ai: crate::ai_config::ai_settings(&get)?,
         })
     }
 
@@ -426,7 +428,7 @@ pub fn redact_url(raw: &str) -> String {
     }
 }
 
-fn parse<T>(
+pub(crate) fn parse<T>(
     var: &'static str,
     value: Option<String>,
     default: &str,
@@ -436,7 +438,7 @@ fn parse<T>(
     f(&value).map_err(|message| ConfigError { var, message })
 }
 
-fn number(
+pub(crate) fn number(
     var: &'static str,
     value: Option<String>,
     default: u64,
@@ -474,7 +476,7 @@ pub fn parse_duration(v: &str) -> Option<Duration> {
     (secs > 0).then(|| Duration::from_secs(secs))
 }
 
-fn duration(
+pub(crate) fn duration(
     var: &'static str,
     value: Option<String>,
     default: &str,

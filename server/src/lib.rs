@@ -3,6 +3,7 @@
 //! `domain`.
 #![forbid(unsafe_code)]
 
+pub mod ai_config;
 pub mod config;
 pub mod export;
 pub mod health;

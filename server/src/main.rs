@@ -1,6 +1,7 @@
 //! `outrival`: serves the web app. `outrival --help` lists the configuration.
 use std::process::ExitCode;
 
+use server::ai_config::AI_VARIABLES;
 use server::config::VARIABLES;
 use server::{run_workers, shutdown_signal, telemetry, Application, Config};
 
@@ -20,7 +21,7 @@ fn main() -> ExitCode {
                  outrival worker    run job workers only (at least one), no web server\n\n\
                  Configuration (environment or .env):"
             );
-            for (name, default, meaning) in VARIABLES {
+            for (name, default, meaning) in VARIABLES.iter().chain(AI_VARIABLES) {
                 println!("  {name:<28} {meaning} (default {default})");
             }
             return ExitCode::SUCCESS;

@@ -151,6 +151,7 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         accounts,
         config.jobs.clone(),
         config.fetch.clone(),
+        config.ai.clone(),
         config.trust_proxy,
     )
 }

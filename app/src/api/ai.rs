@@ -9,6 +9,12 @@ pub async fn request_draft(
     card_id: String,
     agent: String,
     #[server(default)] section: Option<String>,
+    /// Admins only: `builtin` or `openai` for this request.
+    #[server(default)]
+    provider: Option<String>,
+    /// Ask again instead of reusing the cached answer for the same sources.
+    #[server(default)]
+    regenerate: Option<bool>,
 ) -> Result<JobView, AppError> {
     use crate::api::ssr::*;
     use domain::types::{Agent, SectionKey};
@@ -33,9 +39,37 @@ pub async fn request_draft(
                 })?,
         ),
     };
+    let provider = match provider.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => Some(domain::ai::ProviderChoice::parse(p).ok_or_else(|| {
+            AppError::from(domain::Error::field(
+                "provider",
+                "Choose builtin or openai.",
+            ))
+        })?),
+    };
     Ok(services()?
         .drafts()
-        .request(&user, &card_id, agent, section)
+        .request(
+            &user,
+            &card_id,
+            agent,
+            section,
+            provider,
+            regenerate.unwrap_or(false),
+        )
+        .await?)
+}
+
+#[server(endpoint = "ai/status")]
+pub async fn ai_status() -> Result<domain::types::AiStatus, AppError> {
+    use crate::api::ssr::*;
+    let user = require_user()?;
+    let admin = user.role == domain::types::Role::Admin;
+    Ok(services()?
+        .drafts()
+        .orchestrator()
+        .status(&user.id, admin)
         .await?)
 }
 

@@ -22,6 +22,10 @@ pub enum Error {
     Throttled { retry_after_secs: u64 },
     #[error("this account is disabled")]
     AccountDisabled,
+    /// A limit on use (rate or budget) was reached; the message says which and when
+    /// it lifts.
+    #[error("{0}")]
+    Limited(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

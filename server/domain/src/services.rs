@@ -2,7 +2,7 @@
 use std::sync::Arc;
 
 use crate::accounts::Accounts;
-use crate::ai::{AiDraftJob, BuiltinEngine, Drafts};
+use crate::ai::{AiDraftJob, AiSettings, Drafts, Orchestrator};
 use crate::battlecards::{Battlecards, ViewRecorder};
 use crate::cache::Cache;
 use crate::competitors::Competitors;
@@ -50,6 +50,7 @@ impl Services {
         accounts: Accounts,
         jobs: JobSettings,
         fetch: FetchPolicy,
+        ai: AiSettings,
         trust_proxy: bool,
     ) -> anyhow::Result<Self> {
         let Foundations {
@@ -63,7 +64,14 @@ impl Services {
         let battlecards = Battlecards::new(db.clone(), ViewRecorder::start(db.clone()));
         let jobs = Jobs::new(db.clone(), events.clone(), jobs);
         let sources = Sources::new(db.clone(), jobs.clone());
-        let drafts = Drafts::new(db.clone(), jobs.clone(), battlecards.clone());
+        let orchestrator = Arc::new(Orchestrator::new(db.clone(), cache.clone(), ai)?);
+        let drafts = Drafts::new(
+            db.clone(),
+            jobs.clone(),
+            battlecards.clone(),
+            orchestrator,
+            cache.clone(),
+        );
         let fetcher = Fetcher::new(fetch)?;
         let presence = Presence::for_cache(&cache);
         Ok(Self {
@@ -94,7 +102,7 @@ impl Services {
             )),
             Arc::new(AiDraftJob::new(
                 self.inner.db.clone(),
-                Arc::new(BuiltinEngine),
+                self.inner.drafts.orchestrator_handle(),
             )),
         ];
         WorkerPool::start(self.inner.jobs.clone(), handlers, count)

@@ -16,7 +16,7 @@ use crate::sources::{add_url, finished_job};
 const ALLOW_LOCAL: (&str, &str) = ("FETCH_ALLOW", "127.0.0.1/32");
 
 /// A competitor with the four Acme pages fetched; returns (competitor, card).
-async fn acme_with_sources(site: &Site, who: &Browser) -> (String, String) {
+pub async fn acme_with_sources(site: &Site, who: &Browser) -> (String, String) {
     let acme = new_competitor(who, "Acme CRM").await;
     for page in ["home", "features", "pricing", "reviews"] {
         let (_, job) = add_url(who, &acme, &site.url(&format!("/acme/{page}"))).await;
@@ -251,3 +251,90 @@ async fn unverified_claims_block_publishing(backend: Backend) {
     assert_eq!(body["published_version"], version);
 }
 backend_test!(unverified_claims_block_publishing);
+
+/// The same sources drafted again come from the cache (unless regenerating); the hourly
+/// limit and a zero budget refuse with what to do.
+async fn cache_and_limits(backend: Backend) {
+    let site = Site::start().await;
+    let app = TestApp::spawn_with(backend, &[ALLOW_LOCAL, ("AI_RATE_PER_HOUR", "3")]).await;
+    let admin = app.signed_up("Ann Admin", "ann@example.com").await;
+    let (_, card) = acme_with_sources(&site, &admin).await;
+    let first = drafted(&admin, &card, None).await;
+    let second = drafted(&admin, &card, None).await;
+    let (_, a) = draft(&admin, &first).await;
+    let (_, b) = draft(&admin, &second).await;
+    assert_eq!(a["content"], b["content"]);
+    let (status, job) = admin
+        .call(
+            "/api/ai/request",
+            &[
+                ("card_id", &card),
+                ("agent", "battlecard_writer"),
+                ("regenerate", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{job}");
+    finished_job(&admin, job["id"].as_str().unwrap()).await;
+    let hits: Vec<(i64,)> = sqlx::query_as("SELECT cache_hit FROM ai_usage ORDER BY created_at")
+        .fetch_all(app.services().db().pool())
+        .await
+        .unwrap();
+    assert_eq!(hits, [(0,), (1,), (0,)], "miss, hit, regenerated");
+    let refused = admin
+        .call(
+            "/api/ai/request",
+            &[("card_id", &card), ("agent", "battlecard_writer")],
+        )
+        .await;
+    assert_error(&refused, 429, "throttled");
+    assert!(
+        refused.1["message"]
+            .as_str()
+            .unwrap()
+            .contains("in the last hour"),
+        "{}",
+        refused.1
+    );
+
+    let off = TestApp::spawn_with(backend, &[("AI_USER_DAILY_TOKENS", "0")]).await;
+    let admin = off.signed_up("Ann Admin", "ann@example.com").await;
+    let acme = new_competitor(&admin, "Acme").await;
+    let card = new_card(&admin, &acme, "Acme").await;
+    let refused = admin
+        .call(
+            "/api/ai/request",
+            &[("card_id", &card), ("agent", "battlecard_writer")],
+        )
+        .await;
+    assert_error(&refused, 429, "throttled");
+    assert!(
+        refused.1["message"]
+            .as_str()
+            .unwrap()
+            .contains("switched off"),
+        "{}",
+        refused.1
+    );
+    // No sources at all: the job ends saying where to add them.
+    let quiet = TestApp::spawn(backend).await;
+    let admin = quiet.signed_up("Ann Admin", "ann@example.com").await;
+    let acme = new_competitor(&admin, "Acme").await;
+    let card = new_card(&admin, &acme, "Acme").await;
+    let (_, job) = admin
+        .call(
+            "/api/ai/request",
+            &[("card_id", &card), ("agent", "battlecard_writer")],
+        )
+        .await;
+    let job = finished_job(&admin, job["id"].as_str().unwrap()).await;
+    assert_eq!(job["state"], "failed");
+    assert!(
+        job["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("Add a web page or a note"),
+        "{job}"
+    );
+}
+backend_test!(cache_and_limits);

@@ -11,6 +11,7 @@ mod exports;
 mod jobs;
 mod live;
 mod operations;
+mod providers;
 mod rep_view;
 mod restart;
 mod search;

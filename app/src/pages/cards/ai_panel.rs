@@ -14,6 +14,7 @@ pub fn AiPanel(card_id: String, dirty: Memo<bool>) -> impl IntoView {
     let request = ServerAction::<RequestDraft>::new();
     let error = last_error(request.value());
     let section = RwSignal::new(SectionKey::Overview.as_str().to_string());
+    let regenerate = RwSignal::new(false);
     let ask = move |agent: Agent| {
         let card_id = card_id.clone();
         move |_| {
@@ -21,6 +22,8 @@ pub fn AiPanel(card_id: String, dirty: Memo<bool>) -> impl IntoView {
                 card_id: card_id.clone(),
                 agent: agent.as_str().into(),
                 section: (agent == Agent::SectionRefresher).then(|| section.get_untracked()),
+                provider: None,
+                regenerate: Some(regenerate.get_untracked()),
             });
         }
     };
@@ -44,6 +47,10 @@ pub fn AiPanel(card_id: String, dirty: Memo<bool>) -> impl IntoView {
                 </select>
                 <button type="button" class="button secondary" disabled=blocked on:click=ask(Agent::SectionRefresher)>"Refresh"</button>
             </div>
+            <label class="small regenerate">
+                <input type="checkbox" prop:checked=move || regenerate.get() on:change=move |e| regenerate.set(event_target_checked(&e))/>
+                " Regenerate (ignore the saved answer for the same sources)"
+            </label>
             {move || request.value().get().and_then(Result::ok).map(|job| view! {
                 <JobProgress job link_text="Review the draft"/>
             })}

@@ -1,12 +1,17 @@
 //! Asking for drafts, reviewing them, and accepting or discarding them. Only editors
 //! and admins see drafts; for anyone else a draft does not exist.
+use std::sync::Arc;
+use std::time::Duration;
+
 use serde::Deserialize;
 use sqlx::FromRow;
 
 use super::job::DraftRequest;
+use super::orchestrator::{Orchestrator, ProviderChoice};
 use super::AI_DRAFT_KIND;
 use crate::accounts::CurrentUser;
 use crate::battlecards::{diff, store, Battlecards};
+use crate::cache::Cache;
 use crate::error::{Error, Result};
 use crate::jobs::{Jobs, NewJob};
 use crate::store::Db;
@@ -18,6 +23,8 @@ pub struct Drafts {
     db: Db,
     jobs: Jobs,
     battlecards: Battlecards,
+    orchestrator: Arc<Orchestrator>,
+    cache: Cache,
 }
 
 #[derive(FromRow)]
@@ -49,12 +56,44 @@ pub fn card_subject(card_id: &str) -> String {
 }
 
 impl Drafts {
-    pub fn new(db: Db, jobs: Jobs, battlecards: Battlecards) -> Self {
+    pub fn new(
+        db: Db,
+        jobs: Jobs,
+        battlecards: Battlecards,
+        orchestrator: Arc<Orchestrator>,
+        cache: Cache,
+    ) -> Self {
         Self {
             db,
             jobs,
             battlecards,
+            orchestrator,
+            cache,
         }
+    }
+
+    pub fn orchestrator(&self) -> &Orchestrator {
+        &self.orchestrator
+    }
+
+    pub fn orchestrator_handle(&self) -> Arc<Orchestrator> {
+        self.orchestrator.clone()
+    }
+
+    /// Counts an AI action against the hourly limit; refuses past it.
+    async fn take_rate(&self, user: &CurrentUser) -> Result<()> {
+        let limit = self.orchestrator.settings().budgets.per_user_per_hour;
+        let window = self
+            .cache
+            .incr_window(&format!("ai-rate:{}", user.id), Duration::from_secs(3600))
+            .await?;
+        if window.count > limit {
+            return Err(Error::Limited(format!(
+                "You have asked for {limit} AI drafts in the last hour, the most allowed. Try again in {} minutes.",
+                window.resets_in.as_secs().div_ceil(60).max(1)
+            )));
+        }
+        Ok(())
     }
 
     /// Queues an AI job for a card; while one is still queued or running for the same
@@ -65,8 +104,16 @@ impl Drafts {
         card_id: &str,
         agent: Agent,
         section: Option<SectionKey>,
+        provider: Option<ProviderChoice>,
+        regenerate: bool,
     ) -> Result<JobView> {
         self.battlecards.check_editable(user, card_id).await?;
+        if provider.is_some() && user.role != Role::Admin {
+            return Err(Error::field(
+                "provider",
+                "Only admins choose the AI provider for a request.",
+            ));
+        }
         if agent == Agent::SectionRefresher && section.is_none() {
             return Err(Error::field("section", "Choose the section to refresh."));
         }
@@ -85,6 +132,8 @@ impl Drafts {
         {
             return Ok(job);
         }
+        self.orchestrator.check_budgets(&user.id).await?;
+        self.take_rate(user).await?;
         let card = store::load_from(&self.db, card_id).await?;
         let label = match section {
             Some(key) if agent == Agent::SectionRefresher => {
@@ -100,6 +149,11 @@ impl Drafts {
                     card_id: card_id.to_string(),
                     agent,
                     section,
+                    provider: provider.map(|p| match p {
+                        ProviderChoice::Builtin => "builtin".to_string(),
+                        ProviderChoice::OpenAi => "openai".to_string(),
+                    }),
+                    regenerate,
                 })
                 .map_err(anyhow::Error::from)?,
                 owner_id: Some(user.id.clone()),

@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use super::{cited_snapshots, competitor_sources, verify, AiProvider, Brief, ProviderError};
+use super::orchestrator::{Orchestrator, ProviderChoice, RunError};
+use super::{cited_snapshots, competitor_sources, verify, Brief};
 use crate::battlecards::store;
 use crate::jobs::{Committed, JobContext, JobError, JobHandler, Outcome};
 use crate::store::{new_id, Db};
@@ -21,16 +22,22 @@ pub struct DraftRequest {
     pub agent: Agent,
     #[serde(default)]
     pub section: Option<SectionKey>,
+    /// An admin's choice of provider for this request (`builtin` / `openai`).
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// Skip the cache and ask again.
+    #[serde(default)]
+    pub regenerate: bool,
 }
 
 pub struct AiDraftJob {
     db: Db,
-    provider: Arc<dyn AiProvider>,
+    orchestrator: Arc<Orchestrator>,
 }
 
 impl AiDraftJob {
-    pub fn new(db: Db, provider: Arc<dyn AiProvider>) -> Self {
-        Self { db, provider }
+    pub fn new(db: Db, orchestrator: Arc<Orchestrator>) -> Self {
+        Self { db, orchestrator }
     }
 }
 
@@ -81,26 +88,33 @@ impl JobHandler for AiDraftJob {
             section: request.section,
             sources,
         });
+        let owner = ctx.owner_id().unwrap_or_default().to_string();
+        let choice = request.provider.as_deref().and_then(ProviderChoice::parse);
         ctx.progress(
             20,
             &format!(
-                "Drafting from {} sources ({words} words) with the {} engine",
-                brief.sources.len(),
-                self.provider.name()
+                "Drafting from {} sources ({words} words)",
+                brief.sources.len()
             ),
         )
         .await?;
         let started = Instant::now();
-        let answer = self
-            .provider
-            .draft(request.agent, brief.clone())
+        let run = self
+            .orchestrator
+            .run(
+                &owner,
+                request.agent,
+                brief.clone(),
+                choice,
+                request.regenerate,
+            )
             .await
             .map_err(|e| match e {
-                ProviderError::Transient(m) => JobError::Retry(m),
-                ProviderError::Permanent(m) => JobError::Fail(m),
+                RunError::Retry(m) => JobError::Retry(m),
+                RunError::Refused(m) => JobError::Fail(m),
             })?;
         let latency_ms = started.elapsed().as_millis() as i64;
-        let mut output = answer.output;
+        let mut output = run.output;
         ctx.progress(
             80,
             &format!(
@@ -114,7 +128,6 @@ impl JobHandler for AiDraftJob {
         ctx.progress(95, "Saving the draft").await?;
         let draft_id = new_id();
         let now = now_ms();
-        let owner = ctx.owner_id().unwrap_or_default().to_string();
         let mut finish = ctx.finish().await?;
         sqlx::query(
             "INSERT INTO ai_drafts (id, card_id, job_id, agent, provider, model, base_version, content, \
@@ -125,13 +138,13 @@ impl JobHandler for AiDraftJob {
         .bind(&card.id)
         .bind(ctx.id())
         .bind(request.agent.as_str())
-        .bind(self.provider.name())
-        .bind(self.provider.model())
+        .bind(run.provider)
+        .bind(&run.model)
         .bind(card.version)
         .bind(store::content_json(&output.content))
         .bind(to_json(&output.claims))
         .bind(unverified as i64)
-        .bind("[]")
+        .bind(to_json(&run.notes))
         .bind(to_json(&output.keywords))
         .bind(&owner)
         .bind(now)
@@ -140,26 +153,34 @@ impl JobHandler for AiDraftJob {
         sqlx::query(
             "INSERT INTO ai_usage (id, user_id, agent, provider, model, prompt_tokens, completion_tokens, \
                cost_micros, latency_ms, cache_hit, outcome, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, 'ok', $10)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ok', $11)",
         )
         .bind(new_id())
         .bind(&owner)
         .bind(request.agent.as_str())
-        .bind(self.provider.name())
-        .bind(self.provider.model())
-        .bind(answer.usage.prompt_tokens as i64)
-        .bind(answer.usage.completion_tokens as i64)
-        .bind(answer.usage.cost_micros as i64)
+        .bind(run.provider)
+        .bind(&run.model)
+        .bind(run.usage.prompt_tokens as i64)
+        .bind(run.usage.completion_tokens as i64)
+        .bind(run.usage.cost_micros as i64)
         .bind(latency_ms)
+        .bind(run.cache_hit as i64)
         .bind(now)
         .execute(finish.conn())
         .await?;
         let claims = output.claims.len();
+        let fallback = if run.notes.is_empty() {
+            ""
+        } else {
+            " The built-in engine stood in for the AI provider."
+        };
         let message = if unverified == 0 {
-            format!("Draft ready: {claims} claims, every citation checked against its page.")
+            format!(
+                "Draft ready: {claims} claims, every citation checked against its page.{fallback}"
+            )
         } else {
             format!(
-                "Draft ready: {claims} claims, {unverified} could not be verified and are marked."
+                "Draft ready: {claims} claims, {unverified} could not be verified and are marked.{fallback}"
             )
         };
         finish

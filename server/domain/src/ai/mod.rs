@@ -7,6 +7,8 @@ pub mod engine;
 #[cfg(test)]
 mod engine_tests;
 mod job;
+pub mod openai;
+pub mod orchestrator;
 pub mod redact;
 pub mod text;
 
@@ -18,6 +20,7 @@ use sqlx::FromRow;
 
 pub use drafts::Drafts;
 pub use job::{AiDraftJob, AI_DRAFT_KIND};
+pub use orchestrator::{AiSettings, Budgets, Orchestrator, ProviderChoice};
 
 use crate::error::Result;
 use crate::store::Db;

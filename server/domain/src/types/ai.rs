@@ -146,3 +146,82 @@ pub struct UnverifiedClaims {
     pub count: u32,
     pub examples: Vec<String>,
 }
+
+/// One budget: how much is used of how much (tokens, or micro-dollars when `money`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetLine {
+    pub label: String,
+    pub used: u64,
+    pub limit: u64,
+    pub money: bool,
+}
+
+impl BudgetLine {
+    pub fn new(label: &str, used: u64, limit: u64, money: bool) -> Self {
+        Self {
+            label: label.into(),
+            used,
+            limit,
+            money,
+        }
+    }
+
+    /// "1,234 of 200,000 tokens" or "$0.12 of $5.00".
+    pub fn describe(&self) -> String {
+        if self.money {
+            format!("{} of {}", dollars(self.used), dollars(self.limit))
+        } else {
+            format!(
+                "{} of {} tokens",
+                thousands(self.used),
+                thousands(self.limit)
+            )
+        }
+    }
+
+    /// Share used, 0–100.
+    pub fn percent(&self) -> u8 {
+        if self.limit == 0 {
+            100
+        } else {
+            (self.used.saturating_mul(100) / self.limit).min(100) as u8
+        }
+    }
+}
+
+fn dollars(micros: u64) -> String {
+    format!(
+        "${}.{:02}",
+        thousands(micros / 1_000_000),
+        (micros % 1_000_000) / 10_000
+    )
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The AI provider and budgets, as a user (or an admin, with more) sees them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AiStatus {
+    /// `builtin` or `openai`.
+    pub provider: String,
+    pub model: String,
+    pub external_configured: bool,
+    /// Admins: whether the external provider answered just now.
+    pub answers: Option<bool>,
+    pub answer_detail: Option<String>,
+    pub breaker_open: bool,
+    pub today: Vec<BudgetLine>,
+    /// Admins: everyone's use this month.
+    pub month: Option<Vec<BudgetLine>>,
+    pub per_user_per_hour: u64,
+}
