@@ -16,11 +16,18 @@ log="$db_dir/server.log"
 bin="${OUTRIVAL_BIN:-target/debug/outrival}"
 site="${OUTRIVAL_SITE_ROOT:-target/site}"
 
+# A local stand-in for an OpenAI-compatible model (the AI spec picks it per request;
+# the default provider stays the built-in engine).
+model_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+node "$here/fake-model.mjs" "$model_port" &
+model=$!
+
 cd "$root"
 BIND_ADDR="127.0.0.1:$port" SITE_ROOT="$site" DATABASE_URL="sqlite://$db_dir/outrival.db" RUST_LOG=warn \
+  AI_BASE_URL="http://127.0.0.1:$model_port/v1" AI_MODEL="fake-model" \
   "$bin" >"$log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$db_dir"' EXIT
+trap 'kill "$server" "$model" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$db_dir"' EXIT
 
 up=0
 for _ in $(seq 1 100); do

@@ -122,6 +122,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/admin/users") view=admin::users::UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/invitations") view=admin::invitations::InvitationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=admin::audit::AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/ai") view=admin::ai::AiAdminPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
     }

@@ -41,3 +41,7 @@ CREATE TABLE ai_usage (
 );
 CREATE INDEX ai_usage_user ON ai_usage (user_id, created_at);
 CREATE INDEX ai_usage_time ON ai_usage (created_at);
+
+-- A snapshot's AI summary (the source summariser), with its checked claims.
+ALTER TABLE source_snapshots ADD COLUMN summary TEXT NOT NULL DEFAULT '';
+ALTER TABLE source_snapshots ADD COLUMN summary_claims TEXT NOT NULL DEFAULT '[]';

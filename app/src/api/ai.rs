@@ -61,6 +61,19 @@ pub async fn request_draft(
         .await?)
 }
 
+#[server(endpoint = "ai/summarise")]
+pub async fn summarise_snapshot(
+    snapshot_id: String,
+    #[server(default)] regenerate: Option<bool>,
+) -> Result<JobView, AppError> {
+    use crate::api::ssr::*;
+    let user = require_user()?;
+    Ok(services()?
+        .drafts()
+        .summarise(&user, &snapshot_id, regenerate.unwrap_or(false))
+        .await?)
+}
+
 #[server(endpoint = "ai/status")]
 pub async fn ai_status() -> Result<domain::types::AiStatus, AppError> {
     use crate::api::ssr::*;

@@ -65,6 +65,7 @@ fn Navigation(user: Viewer) -> impl IntoView {
                 <NavLink href="/admin/users">"Users"</NavLink>
                 <NavLink href="/admin/invitations">"Invitations"</NavLink>
                 <NavLink href="/admin/audit">"Audit log"</NavLink>
+                <NavLink href="/admin/ai">"AI"</NavLink>
             })}
             <NavLink href="/account">"Account"</NavLink>
             <div class="nav-user">

@@ -1,5 +1,6 @@
 //! Reusable views. Only `job` calls the server (to follow and cancel a job);
 //! `presence` speaks over the live connection.
+pub mod budget;
 pub mod error;
 pub mod form;
 pub mod format;

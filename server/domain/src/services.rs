@@ -2,7 +2,7 @@
 use std::sync::Arc;
 
 use crate::accounts::Accounts;
-use crate::ai::{AiDraftJob, AiSettings, Drafts, Orchestrator};
+use crate::ai::{AiDraftJob, AiSettings, Drafts, Orchestrator, SummariseJob};
 use crate::battlecards::{Battlecards, ViewRecorder};
 use crate::cache::Cache;
 use crate::competitors::Competitors;
@@ -101,6 +101,10 @@ impl Services {
                 self.inner.fetcher.clone(),
             )),
             Arc::new(AiDraftJob::new(
+                self.inner.db.clone(),
+                self.inner.drafts.orchestrator_handle(),
+            )),
+            Arc::new(SummariseJob::new(
                 self.inner.db.clone(),
                 self.inner.drafts.orchestrator_handle(),
             )),

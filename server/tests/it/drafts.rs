@@ -157,6 +157,40 @@ async fn draft_from_fetched_pages(backend: Backend) {
     );
     let (status, _) = admin.call("/api/ai/discard", &[("id", &second)]).await;
     assert_eq!(status, 200);
+
+    // The source summariser: a checked summary stored with the snapshot.
+    let snapshot = cite["snapshot_id"].as_str().unwrap();
+    let (status, job) = admin
+        .call("/api/ai/summarise", &[("snapshot_id", snapshot)])
+        .await;
+    assert_eq!(status, 200, "{job}");
+    let job = finished_job(&admin, job["id"].as_str().unwrap()).await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert!(job["link"].as_str().unwrap().ends_with(snapshot));
+    let (_, snap) = admin
+        .call("/api/sources/snapshot", &[("id", snapshot)])
+        .await;
+    assert!(
+        snap["summary"].as_str().unwrap().starts_with("- "),
+        "{}",
+        snap["summary"]
+    );
+    let points = snap["summary_claims"].as_array().unwrap();
+    assert!(!points.is_empty());
+    assert!(points
+        .iter()
+        .all(|c| c["verified"] == true && c["citations"][0]["snapshot_id"] == snapshot));
+    let viewer_asks = viewer
+        .call("/api/ai/summarise", &[("snapshot_id", snapshot)])
+        .await;
+    assert_error(&viewer_asks, 403, "forbidden");
+    assert_error(
+        &admin
+            .call("/api/ai/summarise", &[("snapshot_id", "nope")])
+            .await,
+        404,
+        "not_found",
+    );
     socket.close().await;
 }
 backend_test!(draft_from_fetched_pages);

@@ -158,3 +158,77 @@ async fn two_postgres_workers_never_run_a_job_twice() {
         JOBS as i64
     );
 }
+
+/// An AI draft whose worker process is SIGKILLed while the provider is still answering:
+/// another worker takes the job over and exactly one draft exists.
+async fn killed_worker_draft_exists_once(backend: Backend) {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer};
+
+    let mock = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(crate::providers::SlowModel(Duration::from_secs(3)))
+        .mount(&mock)
+        .await;
+    let base = format!("{}/v1", mock.uri());
+    let app = TestApp::spawn_with(
+        backend,
+        &[
+            ("JOB_WORKERS", "0"),
+            ("AI_PROVIDER", "openai"),
+            ("AI_BASE_URL", &base),
+            ("AI_MODEL", "test-model"),
+        ],
+    )
+    .await;
+    let editor = app.signed_up("Erin Editor", "erin@example.com").await;
+    let acme = new_competitor(&editor, "Acme").await;
+    let (status, body) = editor
+        .call(
+            "/api/sources/add_note",
+            &[
+                ("competitor_id", &acme),
+                ("title", "Pricing"),
+                ("text", "Pro costs $65 per user per month, billed annually."),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let card = crate::common::cards::new_card(&editor, &acme, "Acme").await;
+    let mut first = worker_process(&app, "1");
+    let (status, job) = editor
+        .call(
+            "/api/ai/request",
+            &[("card_id", &card), ("agent", "battlecard_writer")],
+        )
+        .await;
+    assert_eq!(status, 200, "{job}");
+    let job = job["id"].as_str().unwrap().to_string();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while mock.received_requests().await.unwrap().is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the worker never asked the provider"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    first.kill().expect("SIGKILL the worker");
+    first.wait().expect("the killed worker is reaped");
+
+    let mut second = worker_process(&app, "1");
+    let done = finished_job(&editor, &job).await;
+    second.kill().ok();
+    second.wait().ok();
+    assert_eq!(done["state"], "succeeded", "{done}");
+    assert_eq!(done["attempts"], 2, "{done}");
+    assert_eq!(mock.received_requests().await.unwrap().len(), 2);
+    let drafts = count(
+        &app,
+        "SELECT COUNT(*) FROM ai_drafts WHERE job_id = $1",
+        &job,
+    )
+    .await;
+    assert_eq!(drafts, 1, "exactly one draft");
+}
+backend_test!(killed_worker_draft_exists_once);

@@ -44,7 +44,7 @@ async fn spawn(backend: Backend, mock: &MockServer, extra: &[(&str, &str)]) -> T
 
 /// Answers like a model would: cites the pricing page by the id the request gave it,
 /// plus one quote that is in no page.
-struct Model;
+pub struct Model;
 
 impl Respond for Model {
     fn respond(&self, request: &Request) -> ResponseTemplate {
@@ -72,6 +72,15 @@ impl Respond for Model {
             "choices": [{"index": 0, "message": {"role": "assistant", "content": content.to_string()}, "finish_reason": "stop"}],
             "usage": {"prompt_tokens": 1200, "completion_tokens": 300, "total_tokens": 1500}
         }))
+    }
+}
+
+/// The same answers, after `0` (a slow model).
+pub struct SlowModel(pub std::time::Duration);
+
+impl Respond for SlowModel {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        Model.respond(request).set_delay(self.0)
     }
 }
 

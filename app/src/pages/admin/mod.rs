@@ -1,4 +1,5 @@
 //! Admin pages: people, invitations and sign-up policy, the audit log.
+pub mod ai;
 pub mod audit;
 pub mod invitations;
 pub mod users;

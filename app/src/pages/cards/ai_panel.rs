@@ -4,7 +4,8 @@
 use domain::types::{Agent, SectionKey, UnverifiedClaims};
 use leptos::prelude::*;
 
-use crate::api::ai::RequestDraft;
+use crate::api::ai::{ai_status, RequestDraft};
+use crate::components::budget::BudgetMeters;
 use crate::components::error::FormAlert;
 use crate::components::form::last_error;
 use crate::components::job::JobProgress;
@@ -15,6 +16,9 @@ pub fn AiPanel(card_id: String, dirty: Memo<bool>) -> impl IntoView {
     let error = last_error(request.value());
     let section = RwSignal::new(SectionKey::Overview.as_str().to_string());
     let regenerate = RwSignal::new(false);
+    let provider = RwSignal::new(String::new());
+    // Budgets change with every request: reload them after each one.
+    let status = Resource::new(move || request.version().get(), |_| ai_status());
     let ask = move |agent: Agent| {
         let card_id = card_id.clone();
         move |_| {
@@ -22,7 +26,7 @@ pub fn AiPanel(card_id: String, dirty: Memo<bool>) -> impl IntoView {
                 card_id: card_id.clone(),
                 agent: agent.as_str().into(),
                 section: (agent == Agent::SectionRefresher).then(|| section.get_untracked()),
-                provider: None,
+                provider: Some(provider.get_untracked()).filter(|p| !p.is_empty()),
                 regenerate: Some(regenerate.get_untracked()),
             });
         }
@@ -47,6 +51,29 @@ pub fn AiPanel(card_id: String, dirty: Memo<bool>) -> impl IntoView {
                 </select>
                 <button type="button" class="button secondary" disabled=blocked on:click=ask(Agent::SectionRefresher)>"Refresh"</button>
             </div>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    status.await.ok().map(|s| {
+                        let admin = s.month.is_some();
+                        view! {
+                            {(admin && s.external_configured).then(|| view! {
+                                <div class="ai-provider">
+                                    <label for="ai-provider">"Provider for this request"</label>
+                                    <select id="ai-provider" on:change=move |e| provider.set(event_target_value(&e))>
+                                        <option value="">{format!("Default ({})", if s.provider == "builtin" { "built-in engine" } else { "OpenAI-compatible" })}</option>
+                                        <option value="builtin">"Built-in engine"</option>
+                                        <option value="openai">{format!("OpenAI-compatible ({})", if s.provider == "openai" { s.model.clone() } else { "configured model".into() })}</option>
+                                    </select>
+                                </div>
+                            })}
+                            <details class="ai-budget">
+                                <summary class="small">"Your AI budget"</summary>
+                                <BudgetMeters lines=s.today.clone()/>
+                            </details>
+                        }
+                    })
+                })}
+            </Suspense>
             <label class="small regenerate">
                 <input type="checkbox" prop:checked=move || regenerate.get() on:change=move |e| regenerate.set(event_target_checked(&e))/>
                 " Regenerate (ignore the saved answer for the same sources)"

@@ -145,8 +145,9 @@ fn Draft(
     }
 }
 
+/// One claim with its verification badge and its citations (tap to open each).
 #[component]
-fn ClaimItem(claim: Claim, competitor: String) -> impl IntoView {
+pub fn ClaimItem(claim: Claim, competitor: String) -> impl IntoView {
     let verified = claim.verified;
     view! {
         <li class="claim" class:unverified=!verified>

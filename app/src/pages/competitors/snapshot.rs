@@ -5,9 +5,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::api::ai::SummariseSnapshot;
 use crate::api::sources::read_snapshot;
 use crate::components::error::ErrorPanel;
 use crate::components::format::format_time;
+use crate::components::job::JobProgress;
+use crate::pages::cards::draft::ClaimItem;
 
 /// The highlight range from `?hl=12-80`, if well formed.
 fn highlight(query: Option<String>) -> Option<(usize, usize)> {
@@ -26,12 +29,16 @@ pub fn SnapshotPage() -> impl IntoView {
     let query = use_query_map();
     let id = Memo::new(move |_| params.read().get("snap").unwrap_or_default());
     let range = Memo::new(move |_| highlight(query.read().get("hl")));
-    let snapshot = Resource::new(move || id.get(), read_snapshot);
+    let summarised = RwSignal::new(0u32);
+    let snapshot = Resource::new(
+        move || (id.get(), summarised.get()),
+        |(id, _)| read_snapshot(id),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match snapshot.await {
-                    Ok(s) => view! { <Snapshot snapshot=s range=range.get_untracked()/> }.into_any(),
+                    Ok(s) => view! { <Snapshot snapshot=s range=range.get_untracked() summarised/> }.into_any(),
                     Err(error) => view! { <Title text="Snapshot"/><ErrorPanel error/> }.into_any(),
                 }
             })}
@@ -40,7 +47,11 @@ pub fn SnapshotPage() -> impl IntoView {
 }
 
 #[component]
-fn Snapshot(snapshot: SnapshotView, range: Option<(usize, usize)>) -> impl IntoView {
+fn Snapshot(
+    snapshot: SnapshotView,
+    range: Option<(usize, usize)>,
+    summarised: RwSignal<u32>,
+) -> impl IntoView {
     let s = snapshot;
     let chars: Vec<char> = s.text.chars().collect();
     let range = range.map(|(a, b)| (a.min(chars.len()), b.min(chars.len())));
@@ -86,7 +97,54 @@ fn Snapshot(snapshot: SnapshotView, range: Option<(usize, usize)>) -> impl IntoV
         {(!s.latest).then(|| view! {
             <p class="notice small">"An older snapshot: the source has been fetched again since. Citations keep pointing here."</p>
         })}
+        <Summary snapshot=s.clone() summarised/>
         {range.is_some().then(|| view! { <p class="muted small">"The cited words are highlighted."</p> })}
         <pre class="snapshot-text">{body}</pre>
     }
+}
+
+fn can_edit() -> bool {
+    use_context::<crate::Me>()
+        .and_then(|m| m.0.get_untracked())
+        .and_then(Result::ok)
+        .flatten()
+        .is_some_and(|v| v.role.at_least(domain::types::Role::Editor))
+}
+
+/// The AI summary of this snapshot, each point checked against the text below; editors
+/// can ask for one (or a new one).
+#[component]
+fn Summary(snapshot: SnapshotView, summarised: RwSignal<u32>) -> impl IntoView {
+    let summarise = ServerAction::<SummariseSnapshot>::new();
+    let error = crate::components::form::last_error(summarise.value());
+    let on_finish = Callback::new(move |_| summarised.update(|n| *n += 1));
+    let id = snapshot.id.clone();
+    let has_summary = !snapshot.summary.is_empty();
+    let editor = can_edit();
+    (has_summary || editor).then(|| view! {
+        <section class="panel" aria-labelledby="summary-heading">
+            <h2 id="summary-heading">"Summary"</h2>
+            {if has_summary {
+                view! {
+                    <ul class="claims">
+                        {snapshot.summary_claims.clone().into_iter().map(|c| view! {
+                            <ClaimItem claim=c competitor=snapshot.competitor_id.clone()/>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            } else {
+                view! { <p class="muted small">"No summary yet."</p> }.into_any()
+            }}
+            <crate::components::error::FormAlert error/>
+            {editor.then(|| view! {
+                <button type="button" class="button secondary" disabled=move || summarise.pending().get()
+                    on:click=move |_| { summarise.dispatch(SummariseSnapshot { snapshot_id: id.clone(), regenerate: Some(has_summary) }); }>
+                    {if has_summary { "Summarise again" } else { "Summarise with AI" }}
+                </button>
+            })}
+            {move || summarise.value().get().and_then(Result::ok).map(|job| view! {
+                <JobProgress job on_finish link_text="Show"/>
+            })}
+        </section>
+    })
 }

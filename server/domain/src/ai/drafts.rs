@@ -8,6 +8,7 @@ use sqlx::FromRow;
 
 use super::job::DraftRequest;
 use super::orchestrator::{Orchestrator, ProviderChoice};
+use super::summarise::{SummariseRequest, AI_SUMMARISE_KIND};
 use super::AI_DRAFT_KIND;
 use crate::accounts::CurrentUser;
 use crate::battlecards::{diff, store, Battlecards};
@@ -159,6 +160,49 @@ impl Drafts {
                 owner_id: Some(user.id.clone()),
                 subject,
                 label,
+                max_attempts: None,
+            })
+            .await?;
+        self.jobs.get(user, &id).await
+    }
+
+    /// Queues a summary of one stored snapshot (editors), or returns the one running.
+    pub async fn summarise(
+        &self,
+        user: &CurrentUser,
+        snapshot_id: &str,
+        regenerate: bool,
+    ) -> Result<JobView> {
+        user.require(Role::Editor)?;
+        let (title,): (String,) = sqlx::query_as(
+            "SELECT CASE WHEN s.title <> '' THEN s.title ELSE n.title END              FROM source_snapshots n JOIN sources s ON s.id = n.source_id WHERE n.id = $1",
+        )
+        .bind(snapshot_id)
+        .fetch_one(self.db.pool())
+        .await?;
+        let subject = format!("snapshot:{snapshot_id}");
+        if let Some(job) = self
+            .jobs
+            .latest_for(user, &subject, AI_SUMMARISE_KIND)
+            .await?
+            .filter(|j| !j.state.is_finished())
+        {
+            return Ok(job);
+        }
+        self.orchestrator.check_budgets(&user.id).await?;
+        self.take_rate(user).await?;
+        let id = self
+            .jobs
+            .enqueue(NewJob {
+                kind: AI_SUMMARISE_KIND,
+                payload: serde_json::to_value(SummariseRequest {
+                    snapshot_id: snapshot_id.to_string(),
+                    regenerate,
+                })
+                .map_err(anyhow::Error::from)?,
+                owner_id: Some(user.id.clone()),
+                subject,
+                label: format!("Summarise “{title}”"),
                 max_attempts: None,
             })
             .await?;

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use super::orchestrator::{Orchestrator, ProviderChoice, RunError};
+use super::orchestrator::{Orchestrator, ProviderChoice, RunError, RunOutcome};
 use super::{cited_snapshots, competitor_sources, verify, Brief};
 use crate::battlecards::store;
 use crate::jobs::{Committed, JobContext, JobError, JobHandler, Outcome};
@@ -39,6 +39,36 @@ impl AiDraftJob {
     pub fn new(db: Db, orchestrator: Arc<Orchestrator>) -> Self {
         Self { db, orchestrator }
     }
+}
+
+/// Writes the ledger row of a successful run (inside the job's finishing transaction).
+pub(super) async fn record_usage(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+    agent: Agent,
+    run: &RunOutcome,
+    latency_ms: i64,
+    now: i64,
+) -> Result<(), JobError> {
+    sqlx::query(
+        "INSERT INTO ai_usage (id, user_id, agent, provider, model, prompt_tokens, completion_tokens, \
+           cost_micros, latency_ms, cache_hit, outcome, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ok', $11)",
+    )
+    .bind(new_id())
+    .bind(user_id)
+    .bind(agent.as_str())
+    .bind(run.provider)
+    .bind(&run.model)
+    .bind(run.usage.prompt_tokens as i64)
+    .bind(run.usage.completion_tokens as i64)
+    .bind(run.usage.cost_micros as i64)
+    .bind(latency_ms)
+    .bind(run.cache_hit as i64)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Lists of plain data always encode; an empty list is the safe fallback.
@@ -114,7 +144,7 @@ impl JobHandler for AiDraftJob {
                 RunError::Refused(m) => JobError::Fail(m),
             })?;
         let latency_ms = started.elapsed().as_millis() as i64;
-        let mut output = run.output;
+        let mut output = run.output.clone();
         ctx.progress(
             80,
             &format!(
@@ -150,24 +180,7 @@ impl JobHandler for AiDraftJob {
         .bind(now)
         .execute(finish.conn())
         .await?;
-        sqlx::query(
-            "INSERT INTO ai_usage (id, user_id, agent, provider, model, prompt_tokens, completion_tokens, \
-               cost_micros, latency_ms, cache_hit, outcome, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ok', $11)",
-        )
-        .bind(new_id())
-        .bind(&owner)
-        .bind(request.agent.as_str())
-        .bind(run.provider)
-        .bind(&run.model)
-        .bind(run.usage.prompt_tokens as i64)
-        .bind(run.usage.completion_tokens as i64)
-        .bind(run.usage.cost_micros as i64)
-        .bind(latency_ms)
-        .bind(run.cache_hit as i64)
-        .bind(now)
-        .execute(finish.conn())
-        .await?;
+        record_usage(finish.conn(), &owner, request.agent, &run, latency_ms, now).await?;
         let claims = output.claims.len();
         let fallback = if run.notes.is_empty() {
             ""

@@ -10,6 +10,7 @@ mod job;
 pub mod openai;
 pub mod orchestrator;
 pub mod redact;
+mod summarise;
 pub mod text;
 
 use std::collections::HashMap;
@@ -21,6 +22,7 @@ use sqlx::FromRow;
 pub use drafts::Drafts;
 pub use job::{AiDraftJob, AI_DRAFT_KIND};
 pub use orchestrator::{AiSettings, Budgets, Orchestrator, ProviderChoice};
+pub use summarise::{SummariseJob, AI_SUMMARISE_KIND};
 
 use crate::error::Result;
 use crate::store::Db;

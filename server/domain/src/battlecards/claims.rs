@@ -12,7 +12,7 @@ pub enum ClaimSource {
     Carry,
     /// Another version (a restore of that version).
     Version(i64),
-    /// A draft being accepted.
+    /// A draft being accepted: its claims, and those of the version it replaces.
     Given(Vec<Claim>),
 }
 
@@ -41,7 +41,14 @@ pub async fn for_new_version(
     let claims = match source {
         ClaimSource::Carry => of_version(db, card_id, base_version).await?,
         ClaimSource::Version(v) => of_version(db, card_id, v).await?,
-        ClaimSource::Given(claims) => claims,
+        ClaimSource::Given(mut claims) => {
+            for old in of_version(db, card_id, base_version).await? {
+                if !claims.iter().any(|c| c.text == old.text) {
+                    claims.push(old);
+                }
+            }
+            claims
+        }
     };
     Ok(claims_still_in(content, claims))
 }

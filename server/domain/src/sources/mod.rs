@@ -246,7 +246,8 @@ impl Sources {
     pub async fn snapshot(&self, _user: &CurrentUser, id: &str) -> Result<SnapshotView> {
         let row = sqlx::query(
             "SELECT sn.id, sn.source_id, s.competitor_id, c.name AS competitor_name, s.kind, sn.title, s.url, \
-               sn.final_url, sn.http_status, sn.content_hash, sn.fetched_at, sn.text, s.latest_snapshot_id \
+               sn.final_url, sn.http_status, sn.content_hash, sn.fetched_at, sn.text, s.latest_snapshot_id, \
+               sn.summary, sn.summary_claims \
              FROM source_snapshots sn JOIN sources s ON s.id = sn.source_id \
              JOIN competitors c ON c.id = s.competitor_id WHERE sn.id = $1",
         )
@@ -271,6 +272,9 @@ impl Sources {
             content_hash: row.try_get("content_hash")?,
             fetched_at: row.try_get("fetched_at")?,
             text: row.try_get("text")?,
+            summary: row.try_get("summary")?,
+            summary_claims: serde_json::from_str(&row.try_get::<String, _>("summary_claims")?)
+                .unwrap_or_default(),
         })
     }
 

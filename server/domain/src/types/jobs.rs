@@ -201,6 +201,11 @@ pub struct SnapshotView {
     pub text: String,
     /// Whether this is the source's newest snapshot.
     pub latest: bool,
+    /// The AI summary (Markdown bullets), empty until someone asks for one.
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub summary_claims: Vec<super::Claim>,
 }
 
 pub mod source_limits {
