@@ -19,6 +19,7 @@ if [[ -z ${BENCH_SKIP_BUILD:-} ]]; then
 fi
 export OUTRIVAL_BIN="$CARGO_TARGET_DIR/release/outrival"
 out=$(mktemp)
+cargo bench -q -p server --bench ai_and_live --no-run
 timeout 600 cargo bench -q -p server --bench ai_and_live | tee "$out"
 value() { awk -v n="$1" '$1 == n { print $2 }' "$out"; }
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v < t) ? "met" : "MISSED" }'; }

@@ -330,8 +330,22 @@ async fn pg_throughput(bin: &str, pg_admin: &str, jobs: usize) -> anyhow::Result
             .await?
             .json()
             .await?;
-        let competitor = res["id"].as_str().unwrap_or_default().to_string();
+        let mut competitors = vec![res["id"].as_str().unwrap_or_default().to_string()];
+        // A competitor holds at most 200 sources.
+        for k in 1..jobs.div_ceil(100) {
+            let res: serde_json::Value = client
+                .post(format!("{}/api/competitors/create", web.base))
+                .header("origin", &web.base)
+                .header("accept", "application/json")
+                .form(&[("name", format!("Acme {k}").as_str()), ("website", ""), ("description", ""), ("tags", ""), ("keywords", "")])
+                .send()
+                .await?
+                .json()
+                .await?;
+            competitors.push(res["id"].as_str().unwrap_or_default().to_string());
+        }
         for n in 0..jobs {
+            let competitor = &competitors[n / 100];
             let res = client
                 .post(format!("{}/api/sources/add_url", web.base))
                 .header("origin", &web.base)

@@ -82,6 +82,11 @@ pub async fn socket(
     let services = state.services.clone();
     upgrade
         .max_message_size(MAX_MESSAGE)
+        .max_frame_size(MAX_MESSAGE)
+        // Messages are tiny; the 128 KiB default buffers made an idle socket cost
+        // ~128 KiB of memory.
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(4 * 1024)
         .on_upgrade(move |socket| async move {
             let connection = Connection {
                 services,

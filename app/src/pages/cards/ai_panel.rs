@@ -59,7 +59,7 @@ pub fn AiPanel(card_id: String, dirty: Memo<bool>) -> impl IntoView {
                             {(admin && s.external_configured).then(|| view! {
                                 <div class="ai-provider">
                                     <label for="ai-provider">"Provider for this request"</label>
-                                    <select id="ai-provider" on:change=move |e| provider.set(event_target_value(&e))>
+                                    <select id="ai-provider" prop:value=move || provider.get() on:change=move |e| provider.set(event_target_value(&e))>
                                         <option value="">{format!("Default ({})", if s.provider == "builtin" { "built-in engine" } else { "OpenAI-compatible" })}</option>
                                         <option value="builtin">"Built-in engine"</option>
                                         <option value="openai">{format!("OpenAI-compatible ({})", if s.provider == "openai" { s.model.clone() } else { "configured model".into() })}</option>

@@ -102,7 +102,11 @@ fn Draft(
             {if d.unverified == 0 {
                 view! { <span class="ok-text">"Every citation was found in its stored page."</span> }.into_any()
             } else {
-                view! { <span class="error-text">{format!("{} could not be verified and are marked below; publishing them needs an editor's override.", d.unverified)}</span> }.into_any()
+                view! { <span class="error-text">{if d.unverified == 1 {
+                    "1 could not be verified and is marked below; publishing it needs an editor's override.".to_string()
+                } else {
+                    format!("{} could not be verified and are marked below; publishing them needs an editor's override.", d.unverified)
+                }}</span> }.into_any()
             }}
         </p>
         {(!d.keywords.is_empty()).then(|| view! {

@@ -42,6 +42,23 @@ pub fn SourcesPanel(competitor_id: String, can_edit: bool) -> impl IntoView {
             .or_else(|| last_error(remove.value()).get())
     });
     let on_finish = Callback::new(move |_| finished.update(|n| *n += 1));
+    // A form that worked is emptied for the next source.
+    let url_form = NodeRef::<leptos::html::Form>::new();
+    let note_form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(add_url.value().get(), Some(Ok(_))) {
+            if let Some(form) = url_form.get() {
+                form.reset();
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if matches!(add_note.value().get(), Some(Ok(_))) {
+            if let Some(form) = note_form.get() {
+                form.reset();
+            }
+        }
+    });
     view! {
         <section class="panel" aria-labelledby="sources-heading">
             <h2 id="sources-heading">"Sources"</h2>
@@ -63,7 +80,7 @@ pub fn SourcesPanel(competitor_id: String, can_edit: bool) -> impl IntoView {
             {can_edit.then(|| {
                 let (id, id_note) = (competitor_id.clone(), competitor_id.clone());
                 view! {
-                    <ActionForm action=add_url attr:class="source-add">
+                    <ActionForm action=add_url attr:class="source-add" node_ref=url_form>
                         <input type="hidden" name="competitor_id" value=id/>
                         <FormAlert error=url_error/>
                         <Field label="Add a web page" name="url" kind="url" error=url_error maxlength=source_limits::URL_MAX required=true
@@ -72,7 +89,7 @@ pub fn SourcesPanel(competitor_id: String, can_edit: bool) -> impl IntoView {
                     </ActionForm>
                     <details class="source-note">
                         <summary>"Paste a note instead"</summary>
-                        <ActionForm action=add_note>
+                        <ActionForm action=add_note node_ref=note_form>
                             <input type="hidden" name="competitor_id" value=id_note/>
                             <FormAlert error=note_error/>
                             <Field label="Title" name="title" id="field-note-title" error=note_error maxlength=source_limits::TITLE_MAX required=true

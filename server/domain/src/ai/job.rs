@@ -192,8 +192,9 @@ impl JobHandler for AiDraftJob {
                 "Draft ready: {claims} claims, every citation checked against its page.{fallback}"
             )
         } else {
+            let marked = if unverified == 1 { "is" } else { "are" };
             format!(
-                "Draft ready: {claims} claims, {unverified} could not be verified and are marked.{fallback}"
+                "Draft ready: {claims} claims, {unverified} could not be verified and {marked} marked.{fallback}"
             )
         };
         finish
