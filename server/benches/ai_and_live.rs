@@ -3,6 +3,7 @@
 //! 2. a cached draft through the orchestrator, target < 10 ms;
 //! 3. 2,000 idle WebSockets on one release server: its RSS before and after;
 //! 4. job throughput on PostgreSQL with one `outrival worker` process of 2 workers.
+//!
 //! Prints one `name value unit` line per figure (bench/ai.sh turns them into a report).
 use std::sync::Arc;
 use std::time::{Duration, Instant};

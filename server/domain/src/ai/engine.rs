@@ -8,12 +8,12 @@
 //! source order, so the same sources always give the same draft.
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::text::{markdown_escape, sentences, tokens, Sentence};
-use super::{Brief, DraftOutput};
-use crate::types::{card_limits, Agent, CardContent, Citation, Claim, Objection, SectionKey};
+use super::text::{sentences, tokens, Sentence};
+use super::Brief;
+use crate::types::Citation;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Kind {
+pub(super) enum Kind {
     Pricing,
     Strength,
     Weakness,
@@ -215,11 +215,11 @@ fn classify(text: &str) -> (Kind, f64) {
 }
 
 /// A sentence with everything the ranking needs.
-struct Candidate {
-    sentence: Sentence,
-    words: Vec<String>,
-    kind: Kind,
-    score: f64,
+pub(super) struct Candidate {
+    pub(super) sentence: Sentence,
+    pub(super) words: Vec<String>,
+    pub(super) kind: Kind,
+    pub(super) score: f64,
 }
 
 /// Sentences too short or too long to stand alone are left out; table rows and short
@@ -243,8 +243,8 @@ fn usable(s: &Sentence) -> bool {
 
 /// The analysed sources.
 pub struct Corpus<'a> {
-    brief: &'a Brief,
-    candidates: Vec<Candidate>,
+    pub(super) brief: &'a Brief,
+    pub(super) candidates: Vec<Candidate>,
     /// Stemmed term → weight across the sources, highest first.
     keywords: Vec<(String, f64)>,
 }
@@ -368,7 +368,7 @@ impl<'a> Corpus<'a> {
     }
 
     /// The best `limit` candidates of `kind`, without near-duplicates, best first.
-    fn best(&self, kind: Kind, limit: usize, skip: &BTreeSet<usize>) -> Vec<usize> {
+    pub(super) fn best(&self, kind: Kind, limit: usize, skip: &BTreeSet<usize>) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.candidates.len())
             .filter(|i| self.candidates[*i].kind == kind && !skip.contains(i))
             .collect();
@@ -395,7 +395,7 @@ impl<'a> Corpus<'a> {
 
     /// The sentence that best says what the competitor is: prose (not a slogan or
     /// heading), naming them if any does, among the best general sentences.
-    fn lead(&self, picked: &[usize]) -> Option<usize> {
+    pub(super) fn lead(&self, picked: &[usize]) -> Option<usize> {
         let name: BTreeSet<String> = tokens(&self.brief.competitor).into_iter().collect();
         let prose = |i: &usize| self.text(*i).ends_with(['.', '!', '?']);
         let names = |i: &usize| self.candidates[*i].words.iter().any(|w| name.contains(w));
@@ -416,7 +416,7 @@ impl<'a> Corpus<'a> {
 
     /// The plan a prospect would call cheaper: the lowest listed price that is not an
     /// add-on or extra charge.
-    fn cheapest(&self) -> Option<usize> {
+    pub(super) fn cheapest(&self) -> Option<usize> {
         (0..self.candidates.len())
             .filter(|i| self.candidates[*i].kind == Kind::Pricing)
             .filter_map(|i| {
@@ -433,7 +433,7 @@ impl<'a> Corpus<'a> {
             .map(|(_, i)| i)
     }
 
-    fn citation(&self, i: usize) -> Citation {
+    pub(super) fn citation(&self, i: usize) -> Citation {
         let s = &self.candidates[i].sentence;
         let source = &self.brief.sources[s.doc];
         Citation {
@@ -446,12 +446,17 @@ impl<'a> Corpus<'a> {
         }
     }
 
-    fn text(&self, i: usize) -> &str {
+    pub(super) fn text(&self, i: usize) -> &str {
         &self.candidates[i].sentence.text
     }
 
     /// The weakness closest in words to candidate `i`, else the best unused one.
-    fn counter_to(&self, i: usize, weaknesses: &[usize], used: &BTreeSet<usize>) -> Option<usize> {
+    pub(super) fn counter_to(
+        &self,
+        i: usize,
+        weaknesses: &[usize],
+        used: &BTreeSet<usize>,
+    ) -> Option<usize> {
         let mut best: Option<(f64, usize)> = None;
         for &w in weaknesses {
             let overlap = similarity(&self.candidates[i].words, &self.candidates[w].words);
@@ -464,7 +469,7 @@ impl<'a> Corpus<'a> {
     }
 
     /// The candidates most similar to `text` (an objection), best first.
-    fn answering(&self, text: &str, limit: usize) -> Vec<usize> {
+    pub(super) fn answering(&self, text: &str, limit: usize) -> Vec<usize> {
         let words = tokens(text);
         let mut scored: Vec<(f64, usize)> = (0..self.candidates.len())
             .map(|i| {
@@ -508,264 +513,4 @@ fn similarity(a: &[String], b: &[String]) -> f64 {
     }
 }
 
-/// Writes a draft, collecting its claims as it goes.
-struct Writer<'c, 'a> {
-    corpus: &'c Corpus<'a>,
-    claims: Vec<Claim>,
-}
-
-impl Writer<'_, '_> {
-    fn claim(&mut self, place: &str, text: String, cited: &[usize]) -> String {
-        self.claims.push(Claim {
-            place: place.to_string(),
-            text: text.clone(),
-            citations: cited.iter().map(|i| self.corpus.citation(*i)).collect(),
-            verified: false,
-        });
-        text
-    }
-
-    /// A Markdown list with one cited bullet per sentence.
-    fn bullets(&mut self, key: SectionKey, picked: &[usize]) -> String {
-        picked
-            .iter()
-            .map(|i| {
-                let text = markdown_escape(without_label(self.corpus.text(*i)));
-                format!("- {}", self.claim(key.as_str(), text, &[*i]))
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-}
-
-/// A review's "Pros:" / "Cons:" label is layout; the section already says which.
-fn without_label(text: &str) -> &str {
-    for label in ["Pros:", "Cons:", "Pro:", "Con:"] {
-        if let Some(rest) = text.strip_prefix(label) {
-            return rest.trim_start();
-        }
-    }
-    text
-}
-
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
-    format!("{}…", cut.trim_end_matches([',', ';', ':']))
-}
-
-/// Runs `agent` over the brief.
-pub fn run(agent: Agent, brief: &Brief) -> DraftOutput {
-    let corpus = Corpus::new(brief);
-    let mut w = Writer {
-        corpus: &corpus,
-        claims: Vec::new(),
-    };
-    let mut content = brief.current.clone();
-    let name = brief.competitor.as_str();
-    match agent {
-        Agent::BattlecardWriter => {
-            write_sections(&mut w, &mut content, None);
-            content.objections =
-                draft_objections(&mut w, name, &brief.current, &brief.differentiators);
-        }
-        Agent::SectionRefresher => {
-            write_sections(
-                &mut w,
-                &mut content,
-                Some(brief.section.unwrap_or(SectionKey::Overview)),
-            );
-        }
-        Agent::ObjectionHandler => {
-            content.objections = answer_objections(&mut w, &brief.current, &brief.differentiators);
-        }
-        Agent::SourceSummariser => {
-            let picked = summary_sentences(&corpus, 5);
-            content.overview = w.bullets(SectionKey::Overview, &picked);
-        }
-    }
-    DraftOutput {
-        content,
-        claims: w.claims,
-        keywords: corpus.keywords(),
-    }
-}
-
-/// The best general sentences, in the order they appear.
-fn summary_sentences(corpus: &Corpus, limit: usize) -> Vec<usize> {
-    let mut picked: Vec<usize> = Vec::new();
-    for kind in [
-        Kind::General,
-        Kind::Strength,
-        Kind::Proof,
-        Kind::Pricing,
-        Kind::Weakness,
-    ] {
-        if picked.len() < limit {
-            let skip = picked.iter().copied().collect();
-            picked.extend(corpus.best(kind, limit - picked.len(), &skip));
-        }
-    }
-    picked.sort_by_key(|i| {
-        (
-            corpus.candidates[*i].sentence.doc,
-            corpus.candidates[*i].sentence.start,
-        )
-    });
-    picked
-}
-
-fn write_sections(w: &mut Writer, content: &mut CardContent, only: Option<SectionKey>) {
-    let corpus = w.corpus;
-    let none = BTreeSet::new();
-    let wants = |key: SectionKey| only.is_none_or(|k| k == key);
-    let strengths = corpus.best(Kind::Strength, 6, &none);
-    let weaknesses = corpus.best(Kind::Weakness, 6, &none);
-    if wants(SectionKey::Overview) {
-        let picked = summary_sentences(corpus, 3);
-        if let Some(lead) = corpus.lead(&picked) {
-            let line = clip(corpus.text(lead), card_limits::SUMMARY_MAX);
-            content.summary = w.claim("summary", line, &[lead]);
-        }
-        content.overview = w.bullets(SectionKey::Overview, &picked);
-    }
-    if wants(SectionKey::Strengths) {
-        content.strengths = w.bullets(SectionKey::Strengths, &strengths);
-    }
-    if wants(SectionKey::Weaknesses) {
-        content.weaknesses = w.bullets(SectionKey::Weaknesses, &weaknesses);
-    }
-    if wants(SectionKey::Pricing) {
-        // Pricing reads best in the page's own order (tiers low to high).
-        let mut picked = corpus.best(Kind::Pricing, 8, &none);
-        picked.sort_by_key(|i| {
-            (
-                corpus.candidates[*i].sentence.doc,
-                corpus.candidates[*i].sentence.start,
-            )
-        });
-        content.pricing = w.bullets(SectionKey::Pricing, &picked);
-    }
-    if wants(SectionKey::ProofPoints) {
-        content.proof_points =
-            w.bullets(SectionKey::ProofPoints, &corpus.best(Kind::Proof, 5, &none));
-    }
-    if wants(SectionKey::Landmines) {
-        let name = corpus.brief.competitor.as_str();
-        content.landmines = weaknesses
-            .iter()
-            .take(4)
-            .map(|i| {
-                let text = format!(
-                    "Ask how {} deals with this: “{}”",
-                    markdown_escape(name),
-                    markdown_escape(&clip(without_label(corpus.text(*i)), 220))
-                );
-                format!("- {}", w.claim(SectionKey::Landmines.as_str(), text, &[*i]))
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-    }
-    if wants(SectionKey::Resources) {
-        let mut lines: Vec<String> = content
-            .resources
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(str::to_string)
-            .collect();
-        for source in corpus.brief.sources.iter().filter(|s| !s.url.is_empty()) {
-            if !content.resources.contains(&source.url) {
-                lines.push(format!(
-                    "- [{}]({})",
-                    markdown_escape(&source.title),
-                    source.url
-                ));
-            }
-        }
-        content.resources = lines.join("\n");
-    }
-}
-
-/// Objections a prospect raises from the competitor's strengths (and price), each
-/// answered from a related weakness and our own "why we win" lines. Objections the
-/// card already has are kept first.
-fn draft_objections(
-    w: &mut Writer,
-    name: &str,
-    current: &CardContent,
-    ours: &[String],
-) -> Vec<Objection> {
-    let corpus = w.corpus;
-    let none = BTreeSet::new();
-    let strengths = corpus.best(Kind::Strength, 4, &none);
-    let weaknesses = corpus.best(Kind::Weakness, 8, &none);
-    let mut objections = current.objections.clone();
-    let mut used = BTreeSet::new();
-    let mut asked: Vec<(String, Vec<usize>)> = strengths
-        .iter()
-        .map(|s| {
-            (
-                format!("“{}”", clip(without_label(corpus.text(*s)), 200)),
-                vec![*s],
-            )
-        })
-        .collect();
-    if let Some(price) = corpus.cheapest() {
-        asked.push((
-            format!("{name} looks cheaper: “{}”", clip(corpus.text(price), 180)),
-            vec![price],
-        ));
-    }
-    for (n, (question, cited)) in asked.into_iter().enumerate() {
-        let Some(counter) = corpus.counter_to(cited[0], &weaknesses, &used) else {
-            break;
-        };
-        used.insert(counter);
-        let place = format!("objection:{}", objections.len());
-        let objection = w.claim(&place, clip(&question, card_limits::OBJECTION_MAX), &cited);
-        let mut answer = format!(
-            "Acknowledge it, then move to what it costs them: “{}”",
-            markdown_escape(without_label(corpus.text(counter)))
-        );
-        answer = w.claim(&place, answer, &[counter]);
-        if let Some(line) = ours.get(n % ours.len().max(1)) {
-            answer.push_str(&format!("\n\nWhy we win: {line}"));
-        }
-        objections.push(Objection {
-            id: format!("ai-{}", objections.len() + 1),
-            objection,
-            answer: clip(&answer, card_limits::ANSWER_MAX),
-        });
-    }
-    objections
-}
-
-/// Answers for the card's own objections from the sentences closest to each.
-fn answer_objections(w: &mut Writer, current: &CardContent, ours: &[String]) -> Vec<Objection> {
-    let corpus = w.corpus;
-    let mut objections = current.objections.clone();
-    for (n, o) in objections.iter_mut().enumerate() {
-        let picked = corpus.answering(&format!("{} {}", o.objection, o.answer), 2);
-        if picked.is_empty() {
-            continue;
-        }
-        let place = format!("objection:{n}");
-        let quotes: Vec<String> = picked
-            .iter()
-            .map(|i| format!("“{}”", markdown_escape(corpus.text(*i))))
-            .collect();
-        let mut answer = w.claim(
-            &place,
-            format!("From the sources: {}", quotes.join(" ")),
-            &picked,
-        );
-        if let Some(line) = ours.first() {
-            answer.push_str(&format!("\n\nWhy we win: {line}"));
-        }
-        o.answer = clip(&answer, card_limits::ANSWER_MAX);
-    }
-    objections
-}
+pub use super::compose::run;

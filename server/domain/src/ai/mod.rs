@@ -2,6 +2,7 @@
 //! claim in it carries citations, and each citation is checked against the snapshot it
 //! names before anyone sees the draft. Drafts wait for an editor; accepting one makes
 //! a new card version (a published card stays live until someone publishes again).
+mod compose;
 pub mod drafts;
 pub mod engine;
 #[cfg(test)]

@@ -46,7 +46,7 @@ fn luhn(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// `text` with personal data replaced by `[email]`, `[phone]`, `[card number]` and

@@ -231,6 +231,7 @@ impl Battlecards {
     /// SQLite a transaction that reads and then writes can fail outright when another
     /// writer commits in between; the conditional UPDATE is what guarantees no save
     /// is lost.
+    #[allow(clippy::too_many_arguments)]
     async fn commit_version(
         &self,
         current: &CardRow,

@@ -181,11 +181,10 @@ impl BudgetLine {
 
     /// Share used, 0–100.
     pub fn percent(&self) -> u8 {
-        if self.limit == 0 {
-            100
-        } else {
-            (self.used.saturating_mul(100) / self.limit).min(100) as u8
-        }
+        self.used
+            .saturating_mul(100)
+            .checked_div(self.limit)
+            .map_or(100, |p| p.min(100) as u8)
     }
 }
 
@@ -201,7 +200,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
