@@ -46,7 +46,7 @@ fn Jobs(list: JobList) -> impl IntoView {
         {list.all_users.then(|| view! { <p class="muted small">"Everyone's jobs. "<a href="/jobs">"Only mine"</a></p> })}
         {(!list.all_users).then(|| view! {
             <p class="muted small">"Your jobs, newest first. "
-                {is_admin().then(|| view! { <a href="/jobs?all=1">"Everyone's jobs and the queue"</a> })}
+                {list.can_see_all.then(|| view! { <a href="/jobs?all=1">"Everyone's jobs and the queue"</a> })}
             </p>
         })}
         {queue}
@@ -56,14 +56,6 @@ fn Jobs(list: JobList) -> impl IntoView {
             view! { <ul class="job-list">{list.jobs.into_iter().map(|job| view! { <li><JobRow job/></li> }).collect_view()}</ul> }.into_any()
         }}
     }
-}
-
-fn is_admin() -> bool {
-    use_context::<crate::Me>()
-        .and_then(|m| m.0.get_untracked())
-        .and_then(Result::ok)
-        .flatten()
-        .is_some_and(|v| v.role == domain::types::Role::Admin)
 }
 
 #[component]

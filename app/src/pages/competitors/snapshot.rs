@@ -103,14 +103,6 @@ fn Snapshot(
     }
 }
 
-fn can_edit() -> bool {
-    use_context::<crate::Me>()
-        .and_then(|m| m.0.get_untracked())
-        .and_then(Result::ok)
-        .flatten()
-        .is_some_and(|v| v.role.at_least(domain::types::Role::Editor))
-}
-
 /// The AI summary of this snapshot, each point checked against the text below; editors
 /// can ask for one (or a new one).
 #[component]
@@ -120,7 +112,7 @@ fn Summary(snapshot: SnapshotView, summarised: RwSignal<u32>) -> impl IntoView {
     let on_finish = Callback::new(move |_| summarised.update(|n| *n += 1));
     let id = snapshot.id.clone();
     let has_summary = !snapshot.summary.is_empty();
-    let editor = can_edit();
+    let editor = snapshot.can_edit;
     (has_summary || editor).then(|| view! {
         <section class="panel" aria-labelledby="summary-heading">
             <h2 id="summary-heading">"Summary"</h2>

@@ -183,6 +183,7 @@ impl Jobs {
             jobs,
             all_users: everyone,
             queue,
+            can_see_all: user.role == Role::Admin,
         })
     }
 

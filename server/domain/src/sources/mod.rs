@@ -243,7 +243,7 @@ impl Sources {
     }
 
     /// One snapshot's full text.
-    pub async fn snapshot(&self, _user: &CurrentUser, id: &str) -> Result<SnapshotView> {
+    pub async fn snapshot(&self, user: &CurrentUser, id: &str) -> Result<SnapshotView> {
         let row = sqlx::query(
             "SELECT sn.id, sn.source_id, s.competitor_id, c.name AS competitor_name, s.kind, sn.title, s.url, \
                sn.final_url, sn.http_status, sn.content_hash, sn.fetched_at, sn.text, s.latest_snapshot_id, \
@@ -275,6 +275,7 @@ impl Sources {
             summary: row.try_get("summary")?,
             summary_claims: serde_json::from_str(&row.try_get::<String, _>("summary_claims")?)
                 .unwrap_or_default(),
+            can_edit: user.role.at_least(Role::Editor),
         })
     }
 

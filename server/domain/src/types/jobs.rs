@@ -100,6 +100,9 @@ pub struct JobList {
     /// Everyone's jobs (admins only); otherwise the caller's own.
     pub all_users: bool,
     pub queue: Option<QueueDepth>,
+    /// Whether the caller may ask for everyone's jobs (admins).
+    #[serde(default)]
+    pub can_see_all: bool,
 }
 
 /// Someone looking at or editing a card.
@@ -206,6 +209,9 @@ pub struct SnapshotView {
     pub summary: String,
     #[serde(default)]
     pub summary_claims: Vec<super::Claim>,
+    /// Whether the caller may ask for a (new) summary (editors and admins).
+    #[serde(default)]
+    pub can_edit: bool,
 }
 
 pub mod source_limits {
