@@ -102,6 +102,7 @@ fn Frame() -> impl IntoView {
 
     view! {
             <TopBar/>
+            <live::Notifications/>
             <main id="main" class="container">
                 <Routes fallback=not_found::NotFound>
                     <Route path=path!("/") view=dashboard::DashboardPage ssr=SsrMode::Async/>

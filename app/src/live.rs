@@ -21,6 +21,8 @@ pub struct JobLive {
 pub struct Live {
     pub jobs: RwSignal<HashMap<String, JobLive>>,
     pub presence: RwSignal<HashMap<String, Vec<PresenceEntry>>>,
+    /// Notifications not yet dismissed: (id, title, body, link).
+    pub notifications: RwSignal<Vec<(u32, String, String, Option<String>)>>,
     pub connected: RwSignal<bool>,
     watching: StoredValue<Option<(String, bool)>>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -34,6 +36,7 @@ impl Live {
         Self {
             jobs: RwSignal::new(HashMap::new()),
             presence: RwSignal::new(HashMap::new()),
+            notifications: RwSignal::new(Vec::new()),
             connected: RwSignal::new(false),
             watching: StoredValue::new(None),
             socket: new_slot(),
@@ -79,7 +82,14 @@ impl Live {
             Event::Presence { card_id, people } => self.presence.update(|p| {
                 p.insert(card_id, people);
             }),
-            Event::Notification { .. } => {}
+            Event::Notification { title, body, link } => self.notifications.update(|n| {
+                let id = n.last().map_or(1, |(id, ..)| id + 1);
+                n.push((id, title, body, link));
+                // A handful at most; the oldest go first.
+                if n.len() > 3 {
+                    n.remove(0);
+                }
+            }),
         }
     }
 
@@ -134,6 +144,28 @@ pub fn provide_live(signed_in: impl Fn() -> bool + Send + Sync + 'static) -> Liv
         }
     });
     live
+}
+
+/// Notifications that arrived over the live connection, each with a Dismiss button.
+#[component]
+pub fn Notifications() -> impl IntoView {
+    let Some(live) = use_live() else {
+        return ().into_any();
+    };
+    view! {
+        <div class="toasts" role="status" aria-live="polite">
+            <For each=move || live.notifications.get() key=|n| n.0 let:n>
+                <div class="toast">
+                    <p><strong>{n.1.clone()}</strong></p>
+                    <p class="small">{n.2.clone()}</p>
+                    {n.3.clone().map(|href| view! { <a class="small" href=href>"Details"</a> })}
+                    <button type="button" class="link-button small"
+                        on:click=move |_| live.notifications.update(|all| all.retain(|x| x.0 != n.0))>"Dismiss"</button>
+                </div>
+            </For>
+        </div>
+    }
+    .into_any()
 }
 
 pub fn use_live() -> Option<Live> {

@@ -64,7 +64,8 @@ impl Services {
         let battlecards = Battlecards::new(db.clone(), ViewRecorder::start(db.clone()));
         let jobs = Jobs::new(db.clone(), events.clone(), jobs);
         let sources = Sources::new(db.clone(), jobs.clone());
-        let orchestrator = Arc::new(Orchestrator::new(db.clone(), cache.clone(), ai)?);
+        let orchestrator =
+            Arc::new(Orchestrator::new(db.clone(), cache.clone(), ai)?.with_events(events.clone()));
         let drafts = Drafts::new(
             db.clone(),
             jobs.clone(),

@@ -2,11 +2,14 @@
 //! personal data kept out, page text sent as quoted data, retry after 429, usage and
 //! cost in the ledger, budgets, garbage answers, and repeated 500s opening the breaker
 //! so the built-in engine writes the draft.
+use std::time::Duration;
+
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::backend_test;
+use crate::common::live::Socket;
 use crate::common::site::Site;
 use crate::common::{assert_error, Backend, Browser, TestApp};
 use crate::drafts::acme_with_sources;
@@ -229,8 +232,19 @@ async fn failing_provider_falls_back_to_the_builtin_engine(backend: Backend) {
     let (_, card) = acme_with_sources(&site, &admin).await;
 
     // Attempt 1: two 500s, retried later; attempt 2: two more, the breaker opens and
-    // the built-in engine writes the draft.
+    // the built-in engine writes the draft — and admins are told, live.
+    let mut socket = Socket::open(&app.base, &admin).await;
     let job = ask(&admin, &card).await;
+    let told = socket
+        .events_until(Duration::from_secs(10), |e| e["type"] == "notification")
+        .await;
+    let note = told.last().unwrap();
+    assert_eq!(note["title"], "The AI provider is failing");
+    assert!(
+        note["body"].as_str().unwrap().contains("failed 2 times"),
+        "{note}"
+    );
+    socket.close().await;
     assert_eq!(
         (job["state"].as_str(), job["attempts"].as_u64()),
         (Some("succeeded"), Some(2)),

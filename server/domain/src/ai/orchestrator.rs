@@ -14,9 +14,10 @@ use super::openai::{OpenAiProvider, OpenAiSettings, PROMPT_VERSION};
 use super::{AiProvider, Brief, BuiltinEngine, DraftOutput, ProviderError, Usage};
 use crate::cache::Cache;
 use crate::error::{Error, Result};
+use crate::events::{Audience, Events};
 use crate::store::{new_id, Db};
 use crate::time::now_ms;
-use crate::types::{Agent, AiStatus, BudgetLine};
+use crate::types::{Agent, AiStatus, BudgetLine, Event};
 
 /// Which provider writes drafts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,6 +103,7 @@ pub enum RunError {
 pub struct Orchestrator {
     db: Db,
     cache: Cache,
+    events: Option<Events>,
     memory: Mutex<HashMap<String, (Instant, Arc<DraftOutput>)>>,
     builtin: BuiltinEngine,
     external: Option<OpenAiProvider>,
@@ -121,12 +123,19 @@ impl Orchestrator {
         Ok(Self {
             db,
             cache,
+            events: None,
             memory: Mutex::default(),
             builtin: BuiltinEngine,
             external,
             settings,
             breaker: Mutex::default(),
         })
+    }
+
+    /// Tells admins (live) when the breaker opens.
+    pub fn with_events(mut self, events: Events) -> Self {
+        self.events = Some(events);
+        self
     }
 
     pub fn settings(&self) -> &AiSettings {
@@ -280,6 +289,21 @@ impl Orchestrator {
                     return Err(RunError::Refused(message));
                 }
                 let failures = self.breaker_failure(&message);
+                if let (Some(n), Some(events)) = (failures, &self.events) {
+                    let minutes = self.settings.breaker_cooldown.as_secs().div_ceil(60);
+                    events
+                        .publish(
+                            Audience::Admins,
+                            Event::Notification {
+                                title: "The AI provider is failing".into(),
+                                body: format!(
+                                    "It failed {n} times in a row (last: {message}). The built-in engine writes drafts for the next {minutes} min."
+                                ),
+                                link: Some("/admin/ai".into()),
+                            },
+                        )
+                        .await;
+                }
                 if failures.is_some() {
                     let output = self
                         .builtin
