@@ -17,12 +17,21 @@ pub struct JobLive {
     pub finished: Option<(JobState, String, Option<String>)>,
 }
 
+/// A notification on screen until dismissed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub id: u32,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+}
+
 #[derive(Clone, Copy)]
 pub struct Live {
     pub jobs: RwSignal<HashMap<String, JobLive>>,
     pub presence: RwSignal<HashMap<String, Vec<PresenceEntry>>>,
-    /// Notifications not yet dismissed: (id, title, body, link).
-    pub notifications: RwSignal<Vec<(u32, String, String, Option<String>)>>,
+    /// Notifications not yet dismissed, oldest first.
+    pub notifications: RwSignal<Vec<Notice>>,
     pub connected: RwSignal<bool>,
     watching: StoredValue<Option<(String, bool)>>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -83,8 +92,13 @@ impl Live {
                 p.insert(card_id, people);
             }),
             Event::Notification { title, body, link } => self.notifications.update(|n| {
-                let id = n.last().map_or(1, |(id, ..)| id + 1);
-                n.push((id, title, body, link));
+                let id = n.last().map_or(1, |last| last.id + 1);
+                n.push(Notice {
+                    id,
+                    title,
+                    body,
+                    link,
+                });
                 // A handful at most; the oldest go first.
                 if n.len() > 3 {
                     n.remove(0);
@@ -154,13 +168,13 @@ pub fn Notifications() -> impl IntoView {
     };
     view! {
         <div class="toasts" role="status" aria-live="polite">
-            <For each=move || live.notifications.get() key=|n| n.0 let:n>
+            <For each=move || live.notifications.get() key=|n| n.id let:n>
                 <div class="toast">
-                    <p><strong>{n.1.clone()}</strong></p>
-                    <p class="small">{n.2.clone()}</p>
-                    {n.3.clone().map(|href| view! { <a class="small" href=href>"Details"</a> })}
+                    <p><strong>{n.title.clone()}</strong></p>
+                    <p class="small">{n.body.clone()}</p>
+                    {n.link.clone().map(|href| view! { <a class="small" href=href>"Details"</a> })}
                     <button type="button" class="link-button small"
-                        on:click=move |_| live.notifications.update(|all| all.retain(|x| x.0 != n.0))>"Dismiss"</button>
+                        on:click=move |_| live.notifications.update(|all| all.retain(|x| x.id != n.id))>"Dismiss"</button>
                 </div>
             </For>
         </div>
