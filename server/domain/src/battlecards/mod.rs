@@ -246,7 +246,6 @@ impl Battlecards {
         if current.version != base_version {
             return conflict(current);
         }
-        let claims = claims::for_new_version(&self.db, id, base_version, claims, content).await?;
         if current.content()? == *content {
             return Ok(SaveOutcome::Saved {
                 version: current.version,
@@ -254,6 +253,7 @@ impl Battlecards {
                 at: current.updated_at,
             });
         }
+        let claims = claims::for_new_version(&self.db, id, base_version, claims, content).await?;
         let now = now_ms();
         let version = base_version + 1;
         let mut tx = self.db.pool().begin().await?;
