@@ -167,7 +167,8 @@ pub fn Notifications() -> impl IntoView {
         return ().into_any();
     };
     view! {
-        <div class="toasts" role="status" aria-live="polite">
+        // A live region without the `status` role: pages have their own status lines.
+        <div class="toasts" aria-live="polite">
             <For each=move || live.notifications.get() key=|n| n.id let:n>
                 <div class="toast">
                     <p><strong>{n.title.clone()}</strong></p>
