@@ -75,14 +75,18 @@ pub async fn summarise_snapshot(
 }
 
 #[server(endpoint = "ai/status")]
-pub async fn ai_status() -> Result<domain::types::AiStatus, AppError> {
+pub async fn ai_status(
+    /// Admins: also ask the external provider whether it answers (a network call).
+    #[server(default)]
+    check_provider: Option<bool>,
+) -> Result<domain::types::AiStatus, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     let admin = user.role == domain::types::Role::Admin;
     Ok(services()?
         .drafts()
         .orchestrator()
-        .status(&user.id, admin)
+        .status(&user.id, admin, check_provider.unwrap_or(false))
         .await?)
 }
 

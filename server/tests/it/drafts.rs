@@ -27,14 +27,26 @@ pub async fn acme_with_sources(site: &Site, who: &Browser) -> (String, String) {
     (acme, card)
 }
 
+/// `/api/ai/request` for a whole-card draft: (status, body).
+pub async fn ask_for_draft(who: &Browser, card: &str) -> (u16, Value) {
+    who.call(
+        "/api/ai/request",
+        &[("card_id", card), ("agent", "battlecard_writer")],
+    )
+    .await
+}
+
+/// Asserts a 429 `throttled` answer whose message contains `why`.
+#[track_caller]
+pub fn assert_limited(answer: &(u16, Value), why: &str) {
+    assert_error(answer, 429, "throttled");
+    let message = answer.1["message"].as_str().unwrap_or_default();
+    assert!(message.contains(why), "{}", answer.1);
+}
+
 /// Asks for a draft and waits for its job; returns the draft id.
 async fn drafted(who: &Browser, card: &str, socket: Option<&mut Socket>) -> String {
-    let (status, job) = who
-        .call(
-            "/api/ai/request",
-            &[("card_id", card), ("agent", "battlecard_writer")],
-        )
-        .await;
+    let (status, job) = ask_for_draft(who, card).await;
     assert_eq!(status, 200, "{job}");
     let job_id = job["id"].as_str().unwrap().to_string();
     if let Some(socket) = socket {
@@ -107,12 +119,7 @@ async fn draft_from_fetched_pages(backend: Backend) {
 
     // Viewers see no drafts and cannot ask for them.
     assert_error(&draft(&viewer, &id).await, 404, "not_found");
-    let asked = viewer
-        .call(
-            "/api/ai/request",
-            &[("card_id", &card), ("agent", "battlecard_writer")],
-        )
-        .await;
+    let asked = ask_for_draft(&viewer, &card).await;
     assert_eq!(asked.0, 404, "{}", asked.1);
     // Bad requests say what is wrong.
     let bad = admin
@@ -315,52 +322,21 @@ async fn cache_and_limits(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(hits, [(0,), (1,), (0,)], "miss, hit, regenerated");
-    let refused = admin
-        .call(
-            "/api/ai/request",
-            &[("card_id", &card), ("agent", "battlecard_writer")],
-        )
-        .await;
-    assert_error(&refused, 429, "throttled");
-    assert!(
-        refused.1["message"]
-            .as_str()
-            .unwrap()
-            .contains("in the last hour"),
-        "{}",
-        refused.1
-    );
+    let refused = ask_for_draft(&admin, &card).await;
+    assert_limited(&refused, "in the last hour");
 
     let off = TestApp::spawn_with(backend, &[("AI_USER_DAILY_TOKENS", "0")]).await;
     let admin = off.signed_up("Ann Admin", "ann@example.com").await;
     let acme = new_competitor(&admin, "Acme").await;
     let card = new_card(&admin, &acme, "Acme").await;
-    let refused = admin
-        .call(
-            "/api/ai/request",
-            &[("card_id", &card), ("agent", "battlecard_writer")],
-        )
-        .await;
-    assert_error(&refused, 429, "throttled");
-    assert!(
-        refused.1["message"]
-            .as_str()
-            .unwrap()
-            .contains("switched off"),
-        "{}",
-        refused.1
-    );
+    let refused = ask_for_draft(&admin, &card).await;
+    assert_limited(&refused, "switched off");
     // No sources at all: the job ends saying where to add them.
     let quiet = TestApp::spawn(backend).await;
     let admin = quiet.signed_up("Ann Admin", "ann@example.com").await;
     let acme = new_competitor(&admin, "Acme").await;
     let card = new_card(&admin, &acme, "Acme").await;
-    let (_, job) = admin
-        .call(
-            "/api/ai/request",
-            &[("card_id", &card), ("agent", "battlecard_writer")],
-        )
-        .await;
+    let (_, job) = ask_for_draft(&admin, &card).await;
     let job = finished_job(&admin, job["id"].as_str().unwrap()).await;
     assert_eq!(job["state"], "failed");
     assert!(

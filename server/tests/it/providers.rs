@@ -11,8 +11,8 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 use crate::backend_test;
 use crate::common::live::Socket;
 use crate::common::site::Site;
-use crate::common::{assert_error, Backend, Browser, TestApp};
-use crate::drafts::acme_with_sources;
+use crate::common::{Backend, Browser, TestApp};
+use crate::drafts::{acme_with_sources, ask_for_draft, assert_limited};
 use crate::sources::finished_job;
 
 const FABRICATED: &str = "Acme CRM gives every customer a lifetime free plan";
@@ -88,12 +88,7 @@ impl Respond for SlowModel {
 }
 
 async fn ask(who: &Browser, card: &str) -> Value {
-    let (status, job) = who
-        .call(
-            "/api/ai/request",
-            &[("card_id", card), ("agent", "battlecard_writer")],
-        )
-        .await;
+    let (status, job) = ask_for_draft(who, card).await;
     assert_eq!(status, 200, "{job}");
     finished_job(who, job["id"].as_str().unwrap()).await
 }
@@ -199,21 +194,8 @@ async fn openai_draft_is_safe_and_accounted(backend: Backend) {
     assert_eq!(budget["today"][0]["used"], 1500);
 
     // Over the daily budget now: refused up front with what to do.
-    let refused = admin
-        .call(
-            "/api/ai/request",
-            &[("card_id", &card), ("agent", "battlecard_writer")],
-        )
-        .await;
-    assert_error(&refused, 429, "throttled");
-    assert!(
-        refused.1["message"]
-            .as_str()
-            .unwrap()
-            .contains("daily AI budget"),
-        "{}",
-        refused.1
-    );
+    let refused = ask_for_draft(&admin, &card).await;
+    assert_limited(&refused, "daily AI budget");
 }
 backend_test!(openai_draft_is_safe_and_accounted);
 

@@ -15,7 +15,7 @@ pub fn AiAdminPage() -> impl IntoView {
 
 #[component]
 fn AiAdmin() -> impl IntoView {
-    let status = Resource::new(|| (), |_| ai_status());
+    let status = Resource::new(|| (), |_| ai_status(Some(true)));
     view! {
         <Title text="AI"/>
         <div class="page-head">

@@ -18,7 +18,7 @@ pub fn AiPanel(card_id: String, dirty: Memo<bool>) -> impl IntoView {
     let regenerate = RwSignal::new(false);
     let provider = RwSignal::new(String::new());
     // Budgets change with every request: reload them after each one.
-    let status = Resource::new(move || request.version().get(), |_| ai_status());
+    let status = Resource::new(move || request.version().get(), |_| ai_status(None));
     let ask = move |agent: Agent| {
         let card_id = card_id.clone();
         move |_| {

@@ -2,11 +2,10 @@
 //! every citation, and store the draft in the transaction that ends the job — so a
 //! job retried after its worker died still leaves exactly one draft.
 use std::sync::Arc;
-use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use super::orchestrator::{Orchestrator, ProviderChoice, RunError, RunOutcome};
+use super::orchestrator::{Orchestrator, ProviderChoice, RunOutcome};
 use super::{cited_snapshots, competitor_sources, verify, Brief};
 use crate::battlecards::store;
 use crate::jobs::{Committed, JobContext, JobError, JobHandler, Outcome};
@@ -47,7 +46,6 @@ pub(super) async fn record_usage(
     user_id: &str,
     agent: Agent,
     run: &RunOutcome,
-    latency_ms: i64,
     now: i64,
 ) -> Result<(), JobError> {
     sqlx::query(
@@ -63,7 +61,7 @@ pub(super) async fn record_usage(
     .bind(run.usage.prompt_tokens as i64)
     .bind(run.usage.completion_tokens as i64)
     .bind(run.usage.cost_micros as i64)
-    .bind(latency_ms)
+    .bind(run.latency_ms)
     .bind(run.cache_hit as i64)
     .bind(now)
     .execute(conn)
@@ -128,7 +126,6 @@ impl JobHandler for AiDraftJob {
             ),
         )
         .await?;
-        let started = Instant::now();
         let run = self
             .orchestrator
             .run(
@@ -138,12 +135,7 @@ impl JobHandler for AiDraftJob {
                 choice,
                 request.regenerate,
             )
-            .await
-            .map_err(|e| match e {
-                RunError::Retry(m) => JobError::Retry(m),
-                RunError::Refused(m) => JobError::Fail(m),
-            })?;
-        let latency_ms = started.elapsed().as_millis() as i64;
+            .await?;
         let mut output = run.output.clone();
         ctx.progress(
             80,
@@ -180,7 +172,7 @@ impl JobHandler for AiDraftJob {
         .bind(now)
         .execute(finish.conn())
         .await?;
-        record_usage(finish.conn(), &owner, request.agent, &run, latency_ms, now).await?;
+        record_usage(finish.conn(), &owner, request.agent, &run, now).await?;
         let claims = output.claims.len();
         let fallback = if run.notes.is_empty() {
             ""

@@ -90,6 +90,8 @@ pub struct RunOutcome {
     pub notes: Vec<String>,
     pub usage: Usage,
     pub cache_hit: bool,
+    /// How long the run took, from the budget check to the answer.
+    pub latency_ms: i64,
 }
 
 /// Why a run did not produce a draft.
@@ -98,6 +100,15 @@ pub enum RunError {
     Retry(String),
     /// Will not work as asked; the message says what to change.
     Refused(String),
+}
+
+impl From<RunError> for crate::jobs::JobError {
+    fn from(e: RunError) -> Self {
+        match e {
+            RunError::Retry(m) => crate::jobs::JobError::Retry(m),
+            RunError::Refused(m) => crate::jobs::JobError::Fail(m),
+        }
+    }
 }
 
 pub struct Orchestrator {
@@ -233,6 +244,7 @@ impl Orchestrator {
         choice: Option<ProviderChoice>,
         regenerate: bool,
     ) -> Result<RunOutcome, RunError> {
+        let started = Instant::now();
         self.check_budgets(user_id).await.map_err(|e| match e {
             Error::Limited(m) => RunError::Refused(m),
             other => RunError::Retry(other.to_string()),
@@ -262,10 +274,10 @@ impl Orchestrator {
                     notes,
                     usage: Usage::default(),
                     cache_hit: true,
+                    latency_ms: started.elapsed().as_millis() as i64,
                 });
             }
         }
-        let started = Instant::now();
         match provider.draft(agent, brief.clone()).await {
             Ok(answer) => {
                 if provider.name() != self.builtin.name() {
@@ -279,6 +291,7 @@ impl Orchestrator {
                     notes,
                     usage: answer.usage,
                     cache_hit: false,
+                    latency_ms: started.elapsed().as_millis() as i64,
                 })
             }
             Err(e) => {
@@ -321,6 +334,7 @@ impl Orchestrator {
                         notes,
                         usage: Usage::default(),
                         cache_hit: false,
+                        latency_ms: started.elapsed().as_millis() as i64,
                     });
                 }
                 Err(match e {
@@ -444,7 +458,9 @@ impl Orchestrator {
     }
 
     /// Budgets, usage and the provider's state, for a user (and more for admins).
-    pub async fn status(&self, user_id: &str, admin: bool) -> Result<AiStatus> {
+    /// `ping` asks the external provider whether it answers (admins' AI page only: it
+    /// is a network call with a 5 s timeout).
+    pub async fn status(&self, user_id: &str, admin: bool, ping: bool) -> Result<AiStatus> {
         let b = self.settings.budgets;
         let (day, month) = periods();
         let (user_tokens, user_cost) = self.used(Some(user_id), day).await?;
@@ -452,7 +468,7 @@ impl Orchestrator {
         let provider = self
             .provider(self.settings.provider)
             .map_err(|_| Error::Conflict("The configured AI provider is missing.".into()))?;
-        let answers = match (admin, &self.external, self.settings.provider) {
+        let answers = match (admin && ping, &self.external, self.settings.provider) {
             (true, Some(p), ProviderChoice::OpenAi) => Some(p.ping().await),
             _ => None,
         };

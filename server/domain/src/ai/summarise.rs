@@ -2,12 +2,11 @@
 //! snapshot; its claims are checked against that snapshot and the summary is stored
 //! with it, in the transaction that ends the job.
 use std::sync::Arc;
-use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
 use super::job::{record_usage, to_json};
-use super::orchestrator::{Orchestrator, RunError};
+use super::orchestrator::Orchestrator;
 use super::{verify, Brief, SourceText};
 use crate::jobs::{Committed, JobContext, JobError, JobHandler, Outcome};
 use crate::store::Db;
@@ -72,7 +71,6 @@ impl JobHandler for SummariseJob {
         });
         ctx.progress(30, &format!("Summarising “{title}”")).await?;
         let owner = ctx.owner_id().unwrap_or_default().to_string();
-        let started = Instant::now();
         let run = self
             .orchestrator
             .run(
@@ -82,12 +80,7 @@ impl JobHandler for SummariseJob {
                 None,
                 request.regenerate,
             )
-            .await
-            .map_err(|e| match e {
-                RunError::Retry(m) => JobError::Retry(m),
-                RunError::Refused(m) => JobError::Fail(m),
-            })?;
-        let latency_ms = started.elapsed().as_millis() as i64;
+            .await?;
         let mut output = run.output.clone();
         ctx.progress(85, "Checking the summary against the page")
             .await?;
@@ -114,7 +107,6 @@ impl JobHandler for SummariseJob {
             &owner,
             Agent::SourceSummariser,
             &run,
-            latency_ms,
             now_ms(),
         )
         .await?;
