@@ -71,6 +71,11 @@ test.describe("on a phone", () => {
     await open(page, `/cards/${card.cardId}#objection-${objectionId}`);
     await expect(objection).toHaveJSProperty("open", true);
     await expect(objection.getByRole("status")).toHaveText("You said this helped. Thanks!");
+    // Loaded whole (hydrated, not rendered in the browser), the answer still copies as shown.
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await objection.getByRole("button", { name: "Copy answer" }).tap();
+    await expect(objection.getByRole("button", { name: "Copied" })).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe("Neither do we: every connector is included.");
 
     // The editor sees the count next to that objection (and only there).
     await asAdmin(

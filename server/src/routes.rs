@@ -1,5 +1,7 @@
 //! The URL surface in one place: operations endpoints, static assets, and the Leptos
 //! app (pages and server functions) behind sessions, authentication and CSRF checks.
+use std::sync::Arc;
+
 use app::{shell, App};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
@@ -20,6 +22,7 @@ use tower_http::LatencyUnit;
 use tower_sessions::SessionManagerLayer;
 
 use crate::middleware::csrf::{self, CsrfConfig};
+use crate::middleware::rep_pages::{self, RepPages};
 use crate::middleware::security::{self, CspNonce, SecurityConfig};
 use crate::middleware::{auth, metrics};
 use crate::startup::AppState;
@@ -66,6 +69,10 @@ pub fn router(
             shell(shell_options.clone())
         })
         .route("/cards/{id}/export/{format}", get(export::card))
+        .route_layer(from_fn_with_state(
+            (state.services.clone(), Arc::new(RepPages::default())),
+            rep_pages::serve,
+        ))
         .route_layer(from_fn(auth::guard_pages))
         // After the page guard: an anonymous socket gets 401, not a sign-in redirect.
         .route("/ws", get(ws::socket))

@@ -29,6 +29,8 @@ pub mod markdown;
 #[cfg(feature = "server")]
 pub mod presence;
 #[cfg(feature = "server")]
+pub mod revision;
+#[cfg(feature = "server")]
 pub mod search;
 #[cfg(feature = "server")]
 pub mod services;

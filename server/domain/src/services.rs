@@ -9,6 +9,7 @@ use crate::competitors::Competitors;
 use crate::events::Events;
 use crate::jobs::{JobHandler, JobSettings, Jobs, WorkerPool};
 use crate::presence::Presence;
+use crate::revision::ContentRevision;
 use crate::sessions::AppSessionStore;
 use crate::sources::{FetchPolicy, FetchSource, Fetcher, Sources};
 use crate::store::Db;
@@ -40,6 +41,7 @@ struct Inner {
     jobs: Jobs,
     sources: Sources,
     fetcher: Fetcher,
+    revision: ContentRevision,
     /// Whether the request's client address may be taken from `X-Forwarded-For`.
     trust_proxy: bool,
 }
@@ -60,8 +62,13 @@ impl Services {
             events,
         } = base;
         // Must run inside the Tokio runtime: the view recorder spawns its writer task.
-        let competitors = Competitors::new(db.clone());
-        let battlecards = Battlecards::new(db.clone(), ViewRecorder::start(db.clone()));
+        let revision = ContentRevision::default();
+        let competitors = Competitors::new(db.clone(), revision.clone());
+        let battlecards = Battlecards::new(
+            db.clone(),
+            ViewRecorder::start(db.clone()),
+            revision.clone(),
+        );
         let jobs = Jobs::new(db.clone(), events.clone(), jobs);
         let sources = Sources::new(db.clone(), jobs.clone());
         let orchestrator =
@@ -90,6 +97,7 @@ impl Services {
                 sessions,
                 accounts,
                 trust_proxy,
+                revision,
             }),
         })
     }
@@ -155,6 +163,12 @@ impl Services {
 
     pub fn battlecards(&self) -> &Battlecards {
         &self.inner.battlecards
+    }
+
+    /// The content revision, where this process is the only writer (no Redis, so one
+    /// instance); `None` with several instances, where pages must not be kept.
+    pub fn content_revision(&self) -> Option<u64> {
+        matches!(self.inner.cache, Cache::Memory(_)).then(|| self.inner.revision.current())
     }
 
     pub fn trust_proxy(&self) -> bool {

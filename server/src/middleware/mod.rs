@@ -2,4 +2,5 @@
 pub mod auth;
 pub mod csrf;
 pub mod metrics;
+pub mod rep_pages;
 pub mod security;

@@ -462,3 +462,130 @@ async fn card_pages_render_without_live_markup(backend: Backend) {
     assert!(problems.is_empty(), "PAGES:\n{}", problems.join("\n\n"));
 }
 backend_test!(card_pages_render_without_live_markup);
+
+/// The `nonce="…"` values in a page, and the one its CSP header allows.
+async fn page_with_nonce(who: &Browser, path: &str) -> (String, String) {
+    let response = who.get(path).await;
+    assert_eq!(response.status(), 200);
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let allowed = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the CSP")
+        .to_string();
+    let html = response.text().await.unwrap();
+    let used: Vec<&str> = html
+        .split("nonce=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap())
+        .collect();
+    assert!(!used.is_empty(), "the page has nonced scripts");
+    assert!(
+        used.iter().all(|n| *n == allowed),
+        "every script carries this response's nonce {allowed}: {used:?}"
+    );
+    (html, allowed)
+}
+
+/// A rep view is served again without rendering while nothing on it changed; whatever
+/// changes — the reader's vote, the competitor's name, a new published version, the
+/// reader — shows at once, and every view is counted.
+async fn a_rep_view_shows_every_change_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signed_up("Admin", "admin@example.com").await;
+    let ann = app
+        .user_with_role(&admin, "ann@example.com", "viewer")
+        .await;
+    let bob = app
+        .user_with_role(&admin, "bob@example.com", "viewer")
+        .await;
+    let (competitor, card, _) = card_with(&admin, "Acme", &full_content("Acme vs us")).await;
+    publish(&admin, &card).await;
+    let path = format!("/cards/{card}");
+
+    let (first, first_nonce) = page_with_nonce(&ann, &path).await;
+    let (again, again_nonce) = page_with_nonce(&ann, &path).await;
+    assert_ne!(first_nonce, again_nonce, "each response has its own nonce");
+    assert_eq!(
+        first.replace(&first_nonce, ""),
+        again.replace(&again_nonce, "")
+    );
+    assert!(
+        first.contains("Did this answer help?"),
+        "{}",
+        excerpt(&first, "feedback")
+    );
+    assert!(first.contains("ann@example.com"), "Ann's own header");
+
+    let objection = read(&ann, &card).await["objections"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(feedback(&ann, &card, &objection, true, "").await.0, 200);
+    let (voted, _) = page_with_nonce(&ann, &path).await;
+    assert!(
+        voted.contains("You said this helped"),
+        "{}",
+        excerpt(&voted, "feedback")
+    );
+
+    let (bobs, _) = page_with_nonce(&bob, &path).await;
+    assert!(bobs.contains("bob@example.com") && !bobs.contains("ann@example.com"));
+    assert!(!bobs.contains("You said this helped"), "Bob has not voted");
+
+    let (status, body) = admin
+        .call(
+            "/api/competitors/update",
+            &[
+                ("id", competitor.as_str()),
+                ("name", "Acme Renamed"),
+                ("website", ""),
+                ("description", ""),
+                ("tags", ""),
+                ("keywords", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (renamed, _) = page_with_nonce(&ann, &path).await;
+    assert!(renamed.contains("Acme Renamed"));
+
+    let data = editor(&admin, &card).await;
+    let mut next = data["content"].clone();
+    next["pricing"] = json!("NEWPRICE: $149 per seat.");
+    let v = data["version"].as_i64().unwrap();
+    assert_eq!(
+        crate::common::cards::save(&admin, &card, v, &next).await.0,
+        200
+    );
+    let (draft_saved, _) = page_with_nonce(&ann, &path).await;
+    assert!(
+        !draft_saved.contains("NEWPRICE"),
+        "reps keep the published version"
+    );
+    publish(&admin, &card).await;
+    let (republished, _) = page_with_nonce(&ann, &path).await;
+    assert!(republished.contains("NEWPRICE"));
+
+    let (status, _) = set_status(&admin, &card, "archived").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        ann.page(&path).await.0,
+        404,
+        "an archived card is gone for reps"
+    );
+
+    // Ann opened the page six times, Bob once, and the `read` call above is a view too.
+    let data = editor(&admin, &card).await;
+    assert_eq!(data["views_total"], 8, "{}", data["views_total"]);
+}
+backend_test!(a_rep_view_shows_every_change_at_once);
+
+async fn set_status(who: &Browser, card: &str, to: &str) -> (u16, Value) {
+    let version = editor(who, card).await["version"].as_i64().unwrap();
+    crate::common::cards::set_status(who, card, to, version).await
+}

@@ -3,6 +3,7 @@
 //! tap, and every answer can be rated.
 use domain::types::{card_limits, RepCard, RepObjection};
 use leptos::prelude::*;
+use leptos::server::codee::{Decoder, Encoder};
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
@@ -12,11 +13,50 @@ use crate::components::error::{ErrorPanel, FormAlert};
 use crate::components::form::last_error;
 use crate::components::format::format_date;
 use crate::components::presence::PresenceBar;
+use crate::error::AppError;
+
+/// How the card travels inside the page for hydration: without its rendered HTML and
+/// plain texts, which the page's markup already holds — hydration leaves `inner_html`
+/// content as the server wrote it — so the card is not sent twice. A card fetched
+/// later (navigating between cards) comes whole from `read_card`.
+struct WithoutBodies;
+
+type CardResult = Result<RepCard, AppError>;
+
+impl Encoder<CardResult> for WithoutBodies {
+    type Error = serde_json::Error;
+    type Encoded = String;
+
+    fn encode(card: &CardResult) -> Result<String, Self::Error> {
+        let Ok(card) = card else {
+            return serde_json::to_string(card);
+        };
+        let mut card = card.clone();
+        for section in &mut card.sections {
+            section.html.clear();
+        }
+        for objection in &mut card.objections {
+            objection.answer_html.clear();
+            objection.answer_text.clear();
+        }
+        serde_json::to_string(&CardResult::Ok(card))
+    }
+}
+
+impl Decoder<CardResult> for WithoutBodies {
+    type Error = serde_json::Error;
+    type Encoded = str;
+
+    fn decode(encoded: &str) -> Result<CardResult, Self::Error> {
+        serde_json::from_str(encoded)
+    }
+}
 
 #[component]
 pub fn RepViewPage() -> impl IntoView {
     let id = card_id_param();
-    let card = Resource::new(move || id.get(), read_card);
+    let card: Resource<CardResult, WithoutBodies> =
+        Resource::new_with_options(move || id.get(), read_card, false);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -105,33 +145,42 @@ fn ObjectionItem(card_id: String, objection: RepObjection) -> impl IntoView {
         }
     });
     let copied = RwSignal::new(false);
-    let answer_text = objection.answer_text.clone();
-    let copy = move |_| {
-        let text = answer_text.clone();
-        let navigator = window().navigator();
-        // The clipboard API exists only on https (and localhost); elsewhere offer the
-        // text to copy by hand rather than fail.
-        let has_clipboard =
-            web_sys::js_sys::Reflect::has(&navigator, &"clipboard".into()).unwrap_or(false);
-        if !has_clipboard {
-            let _ = window().prompt_with_message_and_default("Copy the answer:", &text);
-            return;
-        }
-        let clipboard = navigator.clipboard();
-        leptos::task::spawn_local(async move {
-            let done = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await;
-            copied.set(done.is_ok());
-            if done.is_ok() {
-                set_timeout(move || copied.set(false), std::time::Duration::from_secs(2));
+    let answer_id = format!("answer-{}", objection.id);
+    let copy = {
+        let answer_id = answer_id.clone();
+        move |_| {
+            use wasm_bindgen::JsCast;
+            // The answer as the rep sees it (after hydration the card's data holds no text).
+            let text = document()
+                .get_element_by_id(&answer_id)
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                .map(|e| e.inner_text())
+                .unwrap_or_default();
+            let navigator = window().navigator();
+            // The clipboard API exists only on https (and localhost); elsewhere offer the
+            // text to copy by hand rather than fail.
+            let has_clipboard =
+                web_sys::js_sys::Reflect::has(&navigator, &"clipboard".into()).unwrap_or(false);
+            if !has_clipboard {
+                let _ = window().prompt_with_message_and_default("Copy the answer:", &text);
+                return;
             }
-        });
+            let clipboard = navigator.clipboard();
+            leptos::task::spawn_local(async move {
+                let done = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await;
+                copied.set(done.is_ok());
+                if done.is_ok() {
+                    set_timeout(move || copied.set(false), std::time::Duration::from_secs(2));
+                }
+            });
+        }
     };
     let anchor = format!("objection-{}", objection.id);
     view! {
         <details class="objection" id=anchor.clone()>
             <summary><span class="objection-q">{objection.objection.clone()}</span></summary>
             <div class="objection-body">
-                <div class="prose" inner_html=objection.answer_html.clone()></div>
+                <div class="prose" id=answer_id inner_html=objection.answer_html.clone()></div>
                 <div class="objection-tools">
                     <button type="button" class="button secondary small" on:click=copy>
                         {move || if copied.get() { "Copied" } else { "Copy answer" }}

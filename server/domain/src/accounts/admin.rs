@@ -67,6 +67,7 @@ impl Accounts {
             ));
         }
         users::set_role(&self.db, &user.id, role).await?;
+        self.user_copies.forget(&user.id);
         let mut e = event(actor, action::ROLE_CHANGED, &user, ip);
         e.detail = Some(format!("{} → {}", user.role(), role));
         audit::record(&self.db, e).await;
@@ -101,6 +102,7 @@ impl Accounts {
         }
         if user.disabled_at.is_some() != disabled {
             users::set_disabled(&self.db, &user.id, disabled).await?;
+            self.user_copies.forget(&user.id);
             let name = if disabled {
                 action::ACCOUNT_DISABLED
             } else {

@@ -5,6 +5,7 @@ pub mod invitations;
 pub mod password;
 pub mod settings;
 pub mod throttle;
+mod user_copies;
 pub mod users;
 pub mod validate;
 
@@ -21,6 +22,7 @@ use crate::types::{InvitationPreview, Role, SignupContext, SignupMode, Viewer};
 use audit::{action, AuditEvent};
 use password::PasswordHasher;
 use throttle::{LoginThrottle, ThrottlePolicy};
+use user_copies::{Known, UserCopies};
 use validate::{check_new_password, parse_name, Email};
 
 /// Account rules from configuration.
@@ -89,6 +91,7 @@ pub struct Accounts {
     hasher: PasswordHasher,
     throttle: LoginThrottle,
     policy: AccountPolicy,
+    user_copies: UserCopies,
 }
 
 fn current(user: &users::UserRecord) -> CurrentUser {
@@ -114,6 +117,7 @@ fn signed_in(user: &users::UserRecord) -> SignedIn {
 impl Accounts {
     pub fn new(db: Db, cache: Cache, policy: AccountPolicy) -> Self {
         Self {
+            user_copies: UserCopies::new(matches!(cache, Cache::Memory(_))),
             hasher: PasswordHasher::new(policy.max_concurrent_hashes),
             throttle: LoginThrottle::new(cache, policy.throttle.clone()),
             db,
@@ -367,6 +371,7 @@ impl Accounts {
         }
         let hash = self.hasher.hash(new_password).await?;
         let epoch = users::set_password(&self.db, &user.id, &hash).await?;
+        self.user_copies.forget(&user.id);
         audit::record(
             &self.db,
             AuditEvent::own(action::PASSWORD_CHANGED, &user.id, &user.email, ip)
@@ -386,12 +391,20 @@ impl Accounts {
         if now_ms() - auth.authenticated_at > self.policy.session_absolute.as_millis() as i64 {
             return Ok(None);
         }
-        let Some(user) = users::by_id(&self.db, &auth.user_id).await? else {
-            return Ok(None);
+        let known = match self.user_copies.get(&auth.user_id) {
+            Some(known) => known,
+            None => {
+                let Some(record) = users::by_id(&self.db, &auth.user_id).await? else {
+                    return Ok(None);
+                };
+                let known = Known::of(&record);
+                self.user_copies.put(known.clone());
+                known
+            }
         };
-        if user.disabled_at.is_some() || user.session_epoch != auth.epoch {
+        if known.disabled || known.epoch != auth.epoch {
             return Ok(None);
         }
-        Ok(Some(current(&user)))
+        Ok(Some(known.user))
     }
 }

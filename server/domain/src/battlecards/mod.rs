@@ -16,6 +16,7 @@ use std::sync::Arc;
 use crate::accounts::CurrentUser;
 use crate::activity::{self, action};
 use crate::error::{Error, Result};
+use crate::revision::ContentRevision;
 use crate::search::{self, Scope};
 use crate::store::{new_id, Db};
 use crate::time::now_ms;
@@ -50,14 +51,16 @@ pub struct ExportData {
 #[derive(Clone)]
 pub struct Battlecards {
     db: Db,
+    revision: ContentRevision,
     views: ViewRecorder,
     rendered: Arc<RenderCache>,
 }
 
 impl Battlecards {
-    pub fn new(db: Db, views: ViewRecorder) -> Self {
+    pub fn new(db: Db, views: ViewRecorder, revision: ContentRevision) -> Self {
         Self {
             db,
+            revision,
             views,
             rendered: Arc::new(RenderCache::default()),
         }
@@ -170,6 +173,7 @@ impl Battlecards {
         )
         .await?;
         tx.commit().await?;
+        self.revision.bump();
         Ok(id)
     }
 
@@ -306,6 +310,7 @@ impl Battlecards {
         )
         .await?;
         tx.commit().await?;
+        self.revision.bump();
         Ok(SaveOutcome::Saved {
             version,
             status,
@@ -425,6 +430,7 @@ impl Battlecards {
         )
         .await?;
         tx.commit().await?;
+        self.revision.bump();
         self.editor_data(user, id).await
     }
 
@@ -628,6 +634,7 @@ impl Battlecards {
         .bind(now)
         .execute(self.db.pool())
         .await?;
+        self.revision.bump();
         Ok(())
     }
 

@@ -8,6 +8,7 @@ use crate::accounts::CurrentUser;
 use crate::activity::{self, action};
 use crate::battlecards::visible_cards_sql;
 use crate::error::{Error, Result};
+use crate::revision::ContentRevision;
 use crate::search;
 use crate::store::{new_id, Db};
 use crate::time::now_ms;
@@ -22,6 +23,7 @@ const PER_PAGE: u32 = 20;
 #[derive(Clone)]
 pub struct Competitors {
     db: Db,
+    revision: ContentRevision,
 }
 
 #[derive(FromRow)]
@@ -114,8 +116,8 @@ fn competitor(
 }
 
 impl Competitors {
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    pub fn new(db: Db, revision: ContentRevision) -> Self {
+        Self { db, revision }
     }
 
     pub async fn list(&self, user: &CurrentUser, q: &CompetitorQuery) -> Result<CompetitorList> {
@@ -265,6 +267,7 @@ impl Competitors {
         search::index_competitor(&mut tx, id, &updated.name, &body, updated.archived).await?;
         activity::record(&mut tx, user, id, None, action::COMPETITOR_UPDATED, "").await?;
         tx.commit().await?;
+        self.revision.bump();
         Ok(updated)
     }
 
@@ -297,6 +300,7 @@ impl Competitors {
         };
         activity::record(&mut tx, user, id, None, name, "").await?;
         tx.commit().await?;
+        self.revision.bump();
         Ok(Competitor {
             archived,
             updated_at: now,

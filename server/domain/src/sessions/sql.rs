@@ -1,4 +1,11 @@
 //! Sessions in the `sessions` table of whichever SQL database is configured.
+//!
+//! This store serves only deployments without Redis, and those are one instance (live
+//! events cross instances only through Redis), so every write to a session passes
+//! through here. That makes an in-process copy of the sessions in use exact: a load is
+//! answered from it without a query, and a save or delete updates it before returning.
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -12,11 +19,45 @@ use crate::time::now_ms;
 #[derive(Clone, Debug)]
 pub struct SqlSessionStore {
     db: Db,
+    copies: Arc<Copies>,
+}
+
+/// The sessions loaded or saved lately, by id. Bounded: when full it starts over, which
+/// costs one query per active session.
+#[derive(Debug, Default)]
+struct Copies(Mutex<HashMap<String, Record>>);
+
+const COPIES_MAX: usize = 20_000;
+
+impl Copies {
+    fn get(&self, id: &Id) -> Option<Record> {
+        let copies = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        copies
+            .get(&id.to_string())
+            .filter(|r| expiry_ms(r) > now_ms())
+            .cloned()
+    }
+
+    fn put(&self, record: &Record) {
+        let mut copies = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if copies.len() >= COPIES_MAX {
+            copies.clear();
+        }
+        copies.insert(record.id.to_string(), record.clone());
+    }
+
+    fn forget(&self, id: &Id) {
+        let mut copies = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        copies.remove(&id.to_string());
+    }
 }
 
 impl SqlSessionStore {
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self {
+            db,
+            copies: Arc::default(),
+        }
     }
 
     /// Deletes expired rows now and then, for as long as the process runs.
@@ -54,6 +95,7 @@ impl SessionStore for SqlSessionStore {
             .await
             .map_err(backend_error)?;
             if inserted.rows_affected() == 1 {
+                self.copies.put(record);
                 return Ok(());
             }
             record.id = Id::default();
@@ -71,10 +113,14 @@ impl SessionStore for SqlSessionStore {
         .execute(self.db.pool())
         .await
         .map_err(backend_error)?;
+        self.copies.put(record);
         Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        if let Some(record) = self.copies.get(id) {
+            return Ok(Some(record));
+        }
         let data: Option<Vec<u8>> =
             sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
                 .bind(id.to_string())
@@ -82,10 +128,15 @@ impl SessionStore for SqlSessionStore {
                 .fetch_optional(self.db.pool())
                 .await
                 .map_err(backend_error)?;
-        data.map(|d| decode(&d)).transpose()
+        let record = data.map(|d| decode(&d)).transpose()?;
+        if let Some(record) = &record {
+            self.copies.put(record);
+        }
+        Ok(record)
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.copies.forget(id);
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id.to_string())
             .execute(self.db.pool())

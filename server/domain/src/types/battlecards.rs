@@ -330,7 +330,7 @@ pub struct RepObjection {
     pub id: String,
     pub objection: String,
     pub answer_html: String,
-    /// The answer as plain text, for copy-to-clipboard.
+    /// The answer as plain text (for integrations; the page copies what it shows).
     pub answer_text: String,
     /// This reader's own vote, if any.
     pub my_vote: Option<bool>,
