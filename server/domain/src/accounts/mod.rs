@@ -392,13 +392,14 @@ impl Accounts {
             return Ok(None);
         }
         let known = match self.user_copies.get(&auth.user_id) {
-            Some(known) => known,
-            None => {
+            Ok(known) => known,
+            Err(changes_before) => {
                 let Some(record) = users::by_id(&self.db, &auth.user_id).await? else {
                     return Ok(None);
                 };
                 let known = Known::of(&record);
-                self.user_copies.put(known.clone());
+                self.user_copies
+                    .put_if_unchanged(known.clone(), changes_before);
                 known
             }
         };

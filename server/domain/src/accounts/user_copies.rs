@@ -29,36 +29,96 @@ impl Known {
 
 const MAX: usize = 20_000;
 
-/// `None` inside when copies are not allowed (several instances).
+/// `None` inside when copies are not allowed (several instances). A change moves
+/// `changes` on, and a read stores what it read only if no change happened meanwhile, so
+/// a read that raced a change can never keep the old row.
 #[derive(Clone)]
-pub(super) struct UserCopies(Option<Arc<Mutex<HashMap<String, Known>>>>);
+pub(super) struct UserCopies(Option<Arc<Mutex<Kept>>>);
+
+#[derive(Default)]
+struct Kept {
+    users: HashMap<String, Known>,
+    changes: u64,
+}
 
 impl UserCopies {
     pub fn new(single_instance: bool) -> Self {
         UserCopies(single_instance.then(Arc::default))
     }
 
-    pub fn get(&self, user_id: &str) -> Option<Known> {
-        let copies = self.0.as_ref()?.lock().unwrap_or_else(|e| e.into_inner());
-        copies.get(user_id).cloned()
+    fn lock(&self) -> Option<std::sync::MutexGuard<'_, Kept>> {
+        Some(self.0.as_ref()?.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
-    pub fn put(&self, known: Known) {
-        let Some(copies) = &self.0 else { return };
-        let mut copies = copies.lock().unwrap_or_else(|e| e.into_inner());
-        if copies.len() >= MAX {
-            copies.clear();
+    /// The copy if there is one, else how many changes there have been so far.
+    pub fn get(&self, user_id: &str) -> Result<Known, u64> {
+        let Some(kept) = self.lock() else {
+            return Err(0);
+        };
+        kept.users.get(user_id).cloned().ok_or(kept.changes)
+    }
+
+    pub fn put_if_unchanged(&self, known: Known, changes_before: u64) {
+        let Some(mut kept) = self.lock() else { return };
+        if kept.changes != changes_before {
+            return;
         }
-        copies.insert(known.user.id.clone(), known);
+        if kept.users.len() >= MAX {
+            kept.users.clear();
+        }
+        kept.users.insert(known.user.id.clone(), known);
     }
 
     /// Call after any write to the user's row.
     pub fn forget(&self, user_id: &str) {
-        if let Some(copies) = &self.0 {
-            copies
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .remove(user_id);
+        if let Some(mut kept) = self.lock() {
+            kept.changes += 1;
+            kept.users.remove(user_id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Role;
+
+    fn known(role: Role) -> Known {
+        Known {
+            user: CurrentUser {
+                id: "u1".into(),
+                email: "u1@example.com".into(),
+                name: "U".into(),
+                role,
+            },
+            epoch: 1,
+            disabled: false,
+        }
+    }
+
+    #[test]
+    fn a_read_that_raced_a_change_is_not_kept() {
+        let copies = UserCopies::new(true);
+        let before = copies.get("u1").err().unwrap();
+        copies.forget("u1");
+        copies.put_if_unchanged(known(Role::Admin), before);
+        assert!(
+            copies.get("u1").is_err(),
+            "the read from before the change was dropped"
+        );
+
+        let before = copies.get("u1").err().unwrap();
+        copies.put_if_unchanged(known(Role::Viewer), before);
+        assert_eq!(
+            copies.get("u1").ok().map(|k| k.user.role),
+            Some(Role::Viewer)
+        );
+    }
+
+    #[test]
+    fn with_several_instances_nothing_is_kept() {
+        let copies = UserCopies::new(false);
+        copies.put_if_unchanged(known(Role::Admin), 0);
+        assert!(copies.get("u1").is_err());
     }
 }

@@ -3,7 +3,7 @@
 //! This store serves only deployments without Redis, and those are one instance (live
 //! events cross instances only through Redis), so every write to a session passes
 //! through here. That makes an in-process copy of the sessions in use exact: a load is
-//! answered from it without a query, and a save or delete updates it before returning.
+//! answered from it without a query, and a write drops it before returning.
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -22,33 +22,52 @@ pub struct SqlSessionStore {
     copies: Arc<Copies>,
 }
 
-/// The sessions loaded or saved lately, by id. Bounded: when full it starts over, which
-/// costs one query per active session.
+/// The sessions loaded lately, by id. A write (create, save, delete) drops the copy
+/// and moves `writes` on; a load stores what it read only if no write happened while it
+/// was reading, so an older read can never overwrite what a write left. Bounded: when
+/// full it starts over, which costs one query per active session.
 #[derive(Debug, Default)]
-struct Copies(Mutex<HashMap<String, Record>>);
+struct Copies(Mutex<Kept>);
+
+#[derive(Debug, Default)]
+struct Kept {
+    records: HashMap<String, Record>,
+    writes: u64,
+}
 
 const COPIES_MAX: usize = 20_000;
 
 impl Copies {
-    fn get(&self, id: &Id) -> Option<Record> {
-        let copies = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        copies
+    fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The copy if there is one, else how many writes there have been so far.
+    fn get(&self, id: &Id) -> Result<Record, u64> {
+        let kept = self.lock();
+        kept.records
             .get(&id.to_string())
             .filter(|r| expiry_ms(r) > now_ms())
             .cloned()
+            .ok_or(kept.writes)
     }
 
-    fn put(&self, record: &Record) {
-        let mut copies = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if copies.len() >= COPIES_MAX {
-            copies.clear();
+    fn put_if_unwritten(&self, record: &Record, writes_before: u64) {
+        let mut kept = self.lock();
+        if kept.writes != writes_before {
+            return;
         }
-        copies.insert(record.id.to_string(), record.clone());
+        if kept.records.len() >= COPIES_MAX {
+            kept.records.clear();
+        }
+        kept.records.insert(record.id.to_string(), record.clone());
     }
 
-    fn forget(&self, id: &Id) {
-        let mut copies = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        copies.remove(&id.to_string());
+    /// Call after every write to a session's row.
+    fn written(&self, id: &Id) {
+        let mut kept = self.lock();
+        kept.writes += 1;
+        kept.records.remove(&id.to_string());
     }
 }
 
@@ -95,7 +114,7 @@ impl SessionStore for SqlSessionStore {
             .await
             .map_err(backend_error)?;
             if inserted.rows_affected() == 1 {
-                self.copies.put(record);
+                self.copies.written(&record.id);
                 return Ok(());
             }
             record.id = Id::default();
@@ -113,14 +132,15 @@ impl SessionStore for SqlSessionStore {
         .execute(self.db.pool())
         .await
         .map_err(backend_error)?;
-        self.copies.put(record);
+        self.copies.written(&record.id);
         Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        if let Some(record) = self.copies.get(id) {
-            return Ok(Some(record));
-        }
+        let writes_before = match self.copies.get(id) {
+            Ok(record) => return Ok(Some(record)),
+            Err(writes) => writes,
+        };
         let data: Option<Vec<u8>> =
             sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
                 .bind(id.to_string())
@@ -130,18 +150,51 @@ impl SessionStore for SqlSessionStore {
                 .map_err(backend_error)?;
         let record = data.map(|d| decode(&d)).transpose()?;
         if let Some(record) = &record {
-            self.copies.put(record);
+            self.copies.put_if_unwritten(record, writes_before);
         }
         Ok(record)
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        self.copies.forget(id);
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
+        let deleted = sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id.to_string())
             .execute(self.db.pool())
-            .await
-            .map_err(backend_error)?;
+            .await;
+        // Dropped even when the delete failed: the row's state is then unknown.
+        self.copies.written(id);
+        deleted.map_err(backend_error)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &Id) -> Record {
+        Record {
+            id: *id,
+            data: Default::default(),
+            expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+        }
+    }
+
+    #[test]
+    fn a_read_that_raced_a_write_is_not_kept() {
+        let copies = Copies::default();
+        let id = Id::default();
+        let before = copies.get(&id).unwrap_err();
+        copies.written(&id);
+        copies.put_if_unwritten(&record(&id), before);
+        assert!(copies.get(&id).is_err(), "the older read was dropped");
+
+        let before = copies.get(&id).unwrap_err();
+        copies.put_if_unwritten(&record(&id), before);
+        assert!(
+            copies.get(&id).is_ok(),
+            "a read with no write meanwhile is kept"
+        );
+        copies.written(&id);
+        assert!(copies.get(&id).is_err(), "a write drops the copy");
     }
 }
