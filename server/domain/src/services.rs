@@ -168,7 +168,10 @@ impl Services {
     /// The content revision, where this process is the only writer (no Redis, so one
     /// instance); `None` with several instances, where pages must not be kept.
     pub fn content_revision(&self) -> Option<u64> {
-        matches!(self.inner.cache, Cache::Memory(_)).then(|| self.inner.revision.current())
+        self.inner
+            .cache
+            .single_instance()
+            .then(|| self.inner.revision.current())
     }
 
     pub fn trust_proxy(&self) -> bool {

@@ -117,7 +117,7 @@ fn signed_in(user: &users::UserRecord) -> SignedIn {
 impl Accounts {
     pub fn new(db: Db, cache: Cache, policy: AccountPolicy) -> Self {
         Self {
-            user_copies: UserCopies::new(matches!(cache, Cache::Memory(_))),
+            user_copies: UserCopies::new(cache.single_instance()),
             hasher: PasswordHasher::new(policy.max_concurrent_hashes),
             throttle: LoginThrottle::new(cache, policy.throttle.clone()),
             db,

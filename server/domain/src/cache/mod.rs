@@ -27,6 +27,15 @@ pub enum Cache {
     },
 }
 
+impl Cache {
+    /// Whether this process is the deployment's only instance: without Redis nothing
+    /// (events, sessions, counters) crosses instances, so there is exactly one, and
+    /// in-process copies of shared rows are exact when every write drops them.
+    pub fn single_instance(&self) -> bool {
+        matches!(self, Cache::Memory(_))
+    }
+}
+
 impl std::fmt::Debug for Cache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
