@@ -61,28 +61,30 @@ impl ViewRecorder {
 async fn run(db: Db, mut receiver: mpsc::UnboundedReceiver<Message>) {
     let mut batch: Vec<(String, String, i64)> = Vec::new();
     let mut waiting: Vec<oneshot::Sender<()>> = Vec::new();
-    while let Some(first) = receiver.recv().await {
-        let mut next = Some(first);
+    let mut messages = Vec::with_capacity(BATCH);
+    // Waits for the first view of a batch, then takes whatever else arrives within
+    // LINGER (all that is queued at once, not one message per wake-up), until the batch
+    // is full or a flush asks for it.
+    while receiver.recv_many(&mut messages, BATCH).await > 0 {
         let deadline = tokio::time::Instant::now() + LINGER;
         loop {
-            match next.take() {
-                Some(Message::View {
-                    card_id,
-                    user_id,
-                    at,
-                }) => batch.push((card_id, user_id, at)),
-                Some(Message::Flush(done)) => {
-                    waiting.push(done);
-                    break;
+            for message in messages.drain(..) {
+                match message {
+                    Message::View {
+                        card_id,
+                        user_id,
+                        at,
+                    } => batch.push((card_id, user_id, at)),
+                    Message::Flush(done) => waiting.push(done),
                 }
-                None => {}
             }
-            if batch.len() >= BATCH {
+            if batch.len() >= BATCH || !waiting.is_empty() {
                 break;
             }
-            match tokio::time::timeout_at(deadline, receiver.recv()).await {
-                Ok(Some(message)) => next = Some(message),
-                Ok(None) | Err(_) => break,
+            let room = BATCH - batch.len();
+            match tokio::time::timeout_at(deadline, receiver.recv_many(&mut messages, room)).await {
+                Ok(n) if n > 0 => {}
+                Ok(_) | Err(_) => break,
             }
         }
         if !batch.is_empty() {
@@ -98,8 +100,12 @@ async fn run(db: Db, mut receiver: mpsc::UnboundedReceiver<Message>) {
 }
 
 async fn write(db: &Db, batch: &[(String, String, i64)]) -> anyhow::Result<()> {
+    let backend = db.backend();
     let placeholders: Vec<String> = (0..batch.len())
-        .map(|i| format!("(${}, ${}, ${})", i * 3 + 1, i * 3 + 2, i * 3 + 3))
+        .map(|i| {
+            let [a, b, c] = [1, 2, 3].map(|k| backend.placeholder(i * 3 + k));
+            format!("({a}, {b}, {c})")
+        })
         .collect();
     let sql = format!(
         "INSERT INTO card_views (card_id, user_id, viewed_at) VALUES {}",

@@ -31,6 +31,16 @@ impl Backend {
         }
     }
 
+    /// The `n`th (from 1) bind parameter of a statement whose parameters are all
+    /// written in order. SQLite gets anonymous `?`: its `$n` names are looked up by a
+    /// linear scan for every parameter bound, which makes a many-row INSERT quadratic.
+    pub fn placeholder(self, n: usize) -> String {
+        match self {
+            Backend::Sqlite => "?".to_string(),
+            Backend::Postgres => format!("${n}"),
+        }
+    }
+
     /// Whether an error is a unique-constraint violation.
     pub fn is_unique_violation(self, error: &sqlx::Error) -> bool {
         match error {
