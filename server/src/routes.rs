@@ -63,10 +63,12 @@ pub fn router(
     sessions: SessionManagerLayer<domain::sessions::AppSessionStore>,
 ) -> Router {
     let context = leptos_context(state.services.clone());
-    let shell_options = state.leptos_options.clone();
+    // The closure is cloned with the route on every request: it holds the state (one
+    // pointer), not the options themselves.
+    let shell_state = state.clone();
     let pages = Router::new()
         .leptos_routes_with_context(&state, route_list(), context.clone(), move || {
-            shell(shell_options.clone())
+            shell(shell_state.leptos_options.clone())
         })
         .route("/cards/{id}/export/{format}", get(export::card))
         .route_layer(from_fn_with_state(

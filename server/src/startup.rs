@@ -1,6 +1,6 @@
 //! Building the application from its configuration, and running it until a signal.
 use std::net::SocketAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -28,15 +28,26 @@ use crate::middleware::csrf::CsrfConfig;
 use crate::middleware::security::SecurityConfig;
 use crate::routes::{self, RouterSettings};
 
-/// Shared state of the axum router.
+/// Shared state of the axum router. Every middleware layer clones the services below
+/// it, handler and state included, on every request, so the state is one pointer.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+pub struct SharedState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
     pub prometheus: PrometheusHandle,
     pub metrics_token: Option<SecretString>,
     /// The configured public origin, e.g. `https://outrival.example.com`.
     pub public_origin: String,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -214,13 +225,13 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(config.bind_addr)
             .build();
-        let state = AppState {
+        let state = AppState(Arc::new(SharedState {
             leptos_options,
             services: services.clone(),
             prometheus,
             metrics_token: config.metrics_token.clone(),
             public_origin: config.public_url.origin().ascii_serialization(),
-        };
+        }));
         let public_origin = state.public_origin.clone();
         let router = routes::router(
             state,
