@@ -203,7 +203,6 @@ SID=$(awk -F'\t' 'NF >= 7 && $6 == "outrival_session" { v = $7 } END { print v }
 COOKIE="outrival_session=$SID"
 
 curl_args=(-sS --max-time 15)
-[[ -n $ACCEPT_ENCODING ]] && curl_args+=(-H "Accept-Encoding: $ACCEPT_ENCODING")
 
 fetch() { # fetch OUT_BODY URL [curl args...] -> prints "code header_bytes body_bytes redirect"
     local out=$1 url=$2; shift 2
@@ -277,19 +276,30 @@ END {
 
 # The rep view is served again from the reader's kept rendering while nothing on it
 # changed (server/src/middleware/rep_pages.rs); a query string skips that, so `repfresh`
-# measures a full render of the same page on every request.
-CASES=(login dashboard repview repfresh plain)
-declare -A C_PATH=([login]=/login [dashboard]=/ [repview]=/cards/$REP_CARD [repfresh]="/cards/$REP_CARD?fresh=1" [plain]=/health/live)
-declare -A C_LABEL=([login]="Login page (anonymous)" [dashboard]="Dashboard (signed in)" [repview]="Rep view, 20 objections (signed in)" [repfresh]="Rep view, rendered every time" [plain]="Plain text /health/live")
-declare -A C_AUTH=([login]=0 [dashboard]=1 [repview]=1 [repfresh]=1 [plain]=0)
+# measures a full render of the same page on every request. Reps open it in a browser,
+# which always asks for compression: `repview` sends the Accept-Encoding Chromium sends,
+# `repplain` asks for none (the body is then about five times larger).
+BROWSER_ENCODING="gzip, deflate, br, zstd"
+CASES=(login dashboard repview repplain repfresh plain)
+declare -A C_PATH=([login]=/login [dashboard]=/ [repview]=/cards/$REP_CARD [repplain]=/cards/$REP_CARD [repfresh]="/cards/$REP_CARD?fresh=1" [plain]=/health/live)
+declare -A C_LABEL=([login]="Login page (anonymous)" [dashboard]="Dashboard (signed in)" [repview]="Rep view, 20 objections (signed in, browser)" [repplain]="Rep view, uncompressed" [repfresh]="Rep view, rendered every time" [plain]="Plain text /health/live")
+declare -A C_AUTH=([login]=0 [dashboard]=1 [repview]=1 [repplain]=1 [repfresh]=1 [plain]=0)
+# Accept-Encoding per case: a case listed here ignores BENCH_ACCEPT_ENCODING ("-" = none).
+declare -A C_ENC=([repview]=$BROWSER_ENCODING [repplain]=-)
+case_encoding() { # the Accept-Encoding a case sends, empty for none
+    local enc=${C_ENC[$1]:-$ACCEPT_ENCODING}
+    [[ $enc == - ]] && enc=""
+    echo "$enc"
+}
 declare -A R  # R[case:conns:field]
 
 WRK_LIMIT=$(( $(secs "$DURATION") + $(secs "$WRK_TIMEOUT") + 20 ))
 run_wrk() { # run_wrk OUT DURATION CONNS CASE
-    local out=$1 dur=$2 conns=$3 case=$4 args
+    local out=$1 dur=$2 conns=$3 case=$4 args enc
     args=(-t "$THREADS" -c "$conns" -d "$dur" --timeout "$WRK_TIMEOUT" --latency)
     (( ${C_AUTH[$case]} )) && args+=(-H "Cookie: $COOKIE")
-    [[ -n $ACCEPT_ENCODING ]] && args+=(-H "Accept-Encoding: $ACCEPT_ENCODING")
+    enc=$(case_encoding "$case")
+    [[ -n $enc ]] && args+=(-H "Accept-Encoding: $enc")
     timeout -k 5 "$WRK_LIMIT" wrk "${args[@]}" "$BASE${C_PATH[$case]}" >"$out" 2>&1 \
         || { cat "$out" >&2; die "wrk failed on ${C_PATH[$case]} with $conns connections"; }
 }
@@ -297,11 +307,12 @@ run_wrk() { # run_wrk OUT DURATION CONNS CASE
 for case in "${CASES[@]}"; do
     path=${C_PATH[$case]}
     # What one response looks like (status and size), to recognise redirects under load.
-    if (( ${C_AUTH[$case]} )); then
-        res=$(fetch "$TMP/sample-$case" "$BASE$path" -H "Cookie: $COOKIE") || die "GET $path failed"
-    else
-        res=$(fetch "$TMP/sample-$case" "$BASE$path") || die "GET $path failed"
-    fi
+    # (decoded with --compressed; the size is what came over the wire, as wrk counts it)
+    sample_args=()
+    (( ${C_AUTH[$case]} )) && sample_args+=(-H "Cookie: $COOKIE")
+    enc=$(case_encoding "$case")
+    [[ -n $enc ]] && sample_args+=(--compressed -H "Accept-Encoding: $enc")
+    res=$(fetch "$TMP/sample-$case" "$BASE$path" "${sample_args[@]}") || die "GET $path failed"
     read -r s_code s_head s_body _ <<<"$res"
     R[$case:sample_code]=$s_code
     R[$case:sample_bytes]=$(( s_head + s_body ))
@@ -450,7 +461,7 @@ MD=$RESULTS_DIR/latest.md.tmp
     echo "| Machine | $NPROC × $CPU_MODEL, $MEM_GIB GiB RAM, $KERNEL |"
     echo "| Build | release, $BUILD_KIND; binary $(rel "$BIN") built $BIN_TIME |"
     echo "| Site | $(rel "$SITE") |"
-    echo "| Load | wrk $WRK_VERSION, $THREADS threads, $DURATION per case, --timeout $WRK_TIMEOUT, Accept-Encoding: ${ACCEPT_ENCODING:-none}; wrk and the server share this machine |"
+    echo "| Load | wrk $WRK_VERSION, $THREADS threads, $DURATION per case, --timeout $WRK_TIMEOUT, Accept-Encoding: ${ACCEPT_ENCODING:-none} unless a case says otherwise; wrk and the server share this machine |"
     echo "| Server | SQLite (fresh), default pool (4), RUST_LOG=warn, 127.0.0.1 |"
     echo
     echo "## HTTP"
@@ -463,7 +474,8 @@ MD=$RESULTS_DIR/latest.md.tmp
             errs=$(( R[$k:connect] + R[$k:read] + R[$k:write] + R[$k:timeout] ))
             note=${R[$k:flags]}
             [[ -n $note ]] && note="⚠ $note"
-            echo "| ${C_LABEL[$case]} | \`${C_PATH[$case]}\` | $conns | $(fmt_rps "${R[$k:rps]}") | $(fmt_ms "${R[$k:p50]}") | $(fmt_ms "${R[$k:p90]}") | $(fmt_ms "${R[$k:p99]}") | ${R[$k:non2xx]} | $errs | ${R[$k:avg_bytes]} | $note |"
+            enc=$(case_encoding "$case")
+            echo "| ${C_LABEL[$case]}${enc:+ (Accept-Encoding: $enc)} | \`${C_PATH[$case]}\` | $conns | $(fmt_rps "${R[$k:rps]}") | $(fmt_ms "${R[$k:p50]}") | $(fmt_ms "${R[$k:p90]}") | $(fmt_ms "${R[$k:p99]}") | ${R[$k:non2xx]} | $errs | ${R[$k:avg_bytes]} | $note |"
         done
     done
     [[ -n ${R[dashboard:after]:-} ]] && { echo; echo "⚠ ${R[dashboard:after]}"; }
@@ -514,8 +526,8 @@ JS=$RESULTS_DIR/latest.json.tmp
             k=$case:$conns
             (( first )) || echo ","
             first=0
-            printf '    {"case": %s, "path": %s, "signed_in": %s, "connections": %d, "requests": %d, "rps": %s, "p50_ms": %s, "p75_ms": %s, "p90_ms": %s, "p99_ms": %s, "max_ms": %s, "non_2xx_3xx": %d, "socket_errors": {"connect": %d, "read": %d, "write": %d, "timeout": %d}, "bytes_per_response": %d, "sample": {"status": %s, "bytes": %d}, "ok": %s, "flags": %s}' \
-                "$(json_str "$case")" "$(json_str "${C_PATH[$case]}")" "$( (( ${C_AUTH[$case]} )) && echo true || echo false)" "$conns" \
+            printf '    {"case": %s, "path": %s, "accept_encoding": %s, "signed_in": %s, "connections": %d, "requests": %d, "rps": %s, "p50_ms": %s, "p75_ms": %s, "p90_ms": %s, "p99_ms": %s, "max_ms": %s, "non_2xx_3xx": %d, "socket_errors": {"connect": %d, "read": %d, "write": %d, "timeout": %d}, "bytes_per_response": %d, "sample": {"status": %s, "bytes": %d}, "ok": %s, "flags": %s}' \
+                "$(json_str "$case")" "$(json_str "${C_PATH[$case]}")" "$(json_str "$(case_encoding "$case")")" "$( (( ${C_AUTH[$case]} )) && echo true || echo false)" "$conns" \
                 "${R[$k:requests]}" "${R[$k:rps]}" "${R[$k:p50]}" "${R[$k:p75]}" "${R[$k:p90]}" "${R[$k:p99]}" "${R[$k:max]}" \
                 "${R[$k:non2xx]}" "${R[$k:connect]}" "${R[$k:read]}" "${R[$k:write]}" "${R[$k:timeout]}" "${R[$k:avg_bytes]}" \
                 "${R[$case:sample_code]}" "${R[$case:sample_bytes]}" "$([[ -z ${R[$k:flags]} ]] && echo true || echo false)" "$(json_str "${R[$k:flags]}")"

@@ -4,3 +4,4 @@ pub mod csrf;
 pub mod metrics;
 pub mod rep_pages;
 pub mod security;
+pub mod spliced;

@@ -11,7 +11,7 @@
 //! every request renders. A page served again still records the view, and carries this
 //! response's CSP nonce in place of the one it was rendered with.
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -19,9 +19,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use domain::accounts::CurrentUser;
 use domain::Services;
-use http::{header, HeaderMap, Method, StatusCode};
+use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 
 use super::security::CspNonce;
+use super::spliced::{accepts_gzip, Spliced};
 
 /// Every kept page together stays under this many bytes; past it the store starts over.
 const MAX_BYTES: usize = 32 * 1024 * 1024;
@@ -31,72 +32,74 @@ const MAX_PAGE: usize = 8 * 1024 * 1024;
 struct Page {
     revision: u64,
     reader: CurrentUser,
-    /// The body split at each occurrence of the nonce it was rendered with.
-    parts: Vec<Bytes>,
+    body: Arc<Spliced>,
     headers: HeaderMap,
 }
 
-impl Page {
-    fn size(&self) -> usize {
-        self.parts.iter().map(Bytes::len).sum()
-    }
+/// Whose rendering of which card: (card id, reader id).
+type Key = (String, String);
 
-    /// The page with `nonce` in place of the old one. The parts are shared, not copied:
-    /// the body is their chunks, written out together.
-    fn chunks_with(&self, nonce: &str) -> Vec<Bytes> {
-        let nonce = Bytes::copy_from_slice(nonce.as_bytes());
-        let mut chunks = Vec::with_capacity(self.parts.len() * 2);
-        for (i, part) in self.parts.iter().enumerate() {
-            if i > 0 {
-                chunks.push(nonce.clone());
-            }
-            chunks.push(part.clone());
-        }
-        chunks
-    }
+#[derive(Default)]
+struct Kept {
+    pages: HashMap<Key, Page>,
+    bytes: usize,
 }
 
 #[derive(Default)]
 pub struct RepPages {
-    pages: Mutex<(HashMap<(String, String), Page>, usize)>,
+    kept: Mutex<Kept>,
 }
 
 impl RepPages {
     fn lookup(
         &self,
-        key: &(String, String),
+        key: &Key,
         revision: u64,
         reader: &CurrentUser,
         nonce: &str,
+        gzip: bool,
     ) -> Option<Response> {
-        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        let page = pages.0.get(key)?;
-        if page.revision != revision || &page.reader != reader {
-            return None;
-        }
-        let chunks = page.chunks_with(nonce);
-        let length = chunks.iter().map(Bytes::len).sum::<usize>();
-        let stream = futures_util::stream::iter(chunks.into_iter().map(Ok::<_, std::io::Error>));
-        let mut response = Body::from_stream(stream).into_response();
-        *response.headers_mut() = page.headers.clone();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_LENGTH, length.into());
-        Some(response)
+        let (headers, body) = {
+            let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+            let page = kept.pages.get(key)?;
+            if page.revision != revision || &page.reader != reader {
+                return None;
+            }
+            (page.headers.clone(), page.body.clone())
+        };
+        Some(respond(headers, &body, nonce, gzip))
     }
 
-    fn keep(&self, key: (String, String), page: Page) {
-        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        let (map, bytes) = &mut *pages;
-        if *bytes + page.size() > MAX_BYTES {
-            map.clear();
-            *bytes = 0;
+    fn keep(&self, key: Key, page: Page) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        let size = page.body.size();
+        if kept.bytes + size > MAX_BYTES {
+            kept.pages.clear();
+            kept.bytes = 0;
         }
-        *bytes += page.size();
-        if let Some(old) = map.insert(key, page) {
-            *bytes -= old.size();
+        kept.bytes += size;
+        if let Some(old) = kept.pages.insert(key, page) {
+            kept.bytes -= old.body.size();
         }
     }
+}
+
+/// A kept page as a response with `nonce`, gzipped when the browser accepts it.
+fn respond(mut headers: HeaderMap, body: &Spliced, nonce: &str, gzip: bool) -> Response {
+    let (length, body) = if gzip {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        let gzip = body.gzip(nonce);
+        (gzip.len(), Body::from(gzip))
+    } else {
+        let chunks = body.plain(nonce);
+        let length = chunks.iter().map(Bytes::len).sum::<usize>();
+        let stream = futures_util::stream::iter(chunks.into_iter().map(Ok::<_, std::io::Error>));
+        (length, Body::from_stream(stream))
+    };
+    headers.insert(header::CONTENT_LENGTH, length.into());
+    let mut response = body.into_response();
+    *response.headers_mut() = headers;
+    response
 }
 
 /// The card id when `path` is a rep view (`/cards/{id}`).
@@ -106,27 +109,8 @@ fn rep_view_card(path: &str) -> Option<&str> {
         .then_some(id)
 }
 
-fn split_at_nonce(body: &Bytes, nonce: &str) -> Vec<Bytes> {
-    let mut parts = Vec::new();
-    let mut rest = 0;
-    let haystack = &body[..];
-    let needle = nonce.as_bytes();
-    let mut at = 0;
-    while at + needle.len() <= haystack.len() {
-        if &haystack[at..at + needle.len()] == needle {
-            parts.push(body.slice(rest..at));
-            at += needle.len();
-            rest = at;
-        } else {
-            at += 1;
-        }
-    }
-    parts.push(body.slice(rest..));
-    parts
-}
-
 pub async fn serve(
-    State((services, pages)): State<(Services, std::sync::Arc<RepPages>)>,
+    State((services, pages)): State<(Services, Arc<RepPages>)>,
     req: Request,
     next: Next,
 ) -> Response {
@@ -141,8 +125,13 @@ pub async fn serve(
     else {
         return next.run(req).await;
     };
+    let gzip = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(accepts_gzip);
     let key = (card, reader.id.clone());
-    if let Some(response) = pages.lookup(&key, revision, &reader, &nonce) {
+    if let Some(response) = pages.lookup(&key, revision, &reader, &nonce, gzip) {
         services.battlecards().views().record(&key.0, &reader.id);
         return response;
     }
@@ -163,16 +152,30 @@ pub async fn serve(
         }
     };
     parts.headers.remove(header::CONTENT_LENGTH);
-    pages.keep(
-        key,
-        Page {
-            revision,
-            reader,
-            parts: split_at_nonce(&body, &nonce),
-            headers: parts.headers.clone(),
-        },
-    );
-    Response::from_parts(parts, Body::from(body))
+    // The same URL answers gzip or plain by what the browser accepts.
+    parts
+        .headers
+        .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    match Spliced::new(&body, &nonce) {
+        Ok(spliced) => {
+            // Sent as it will be sent again, so the first view is no different.
+            let response = respond(parts.headers.clone(), &spliced, &nonce, gzip);
+            pages.keep(
+                key,
+                Page {
+                    revision,
+                    reader,
+                    body: Arc::new(spliced),
+                    headers: parts.headers,
+                },
+            );
+            response
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "failed to compress a rep view to keep");
+            Response::from_parts(parts, Body::from(body))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -185,26 +188,5 @@ mod tests {
         assert_eq!(rep_view_card("/cards/abc123/edit"), None);
         assert_eq!(rep_view_card("/cards/"), None);
         assert_eq!(rep_view_card("/competitors/abc"), None);
-    }
-
-    #[test]
-    fn a_kept_page_takes_the_new_nonce_everywhere() {
-        let body =
-            Bytes::from_static(b"<script nonce=\"N1\">a</script><p>N</p><script nonce=\"N1\">");
-        let page = Page {
-            revision: 0,
-            reader: CurrentUser {
-                id: "u".into(),
-                email: "e".into(),
-                name: "n".into(),
-                role: domain::types::Role::Viewer,
-            },
-            parts: split_at_nonce(&body, "N1"),
-            headers: HeaderMap::new(),
-        };
-        assert_eq!(
-            String::from_utf8(page.chunks_with("XYZ").concat()).unwrap(),
-            "<script nonce=\"XYZ\">a</script><p>N</p><script nonce=\"XYZ\">"
-        );
     }
 }

@@ -467,17 +467,25 @@ backend_test!(card_pages_render_without_live_markup);
 async fn page_with_nonce(who: &Browser, path: &str) -> (String, String) {
     let response = who.get(path).await;
     assert_eq!(response.status(), 200);
-    let csp = response.headers()["content-security-policy"]
+    let csp = csp_nonce(response.headers());
+    let html = response.text().await.unwrap();
+    assert_nonced(&html, &csp);
+    (html, csp)
+}
+
+/// The script nonce the response's Content-Security-Policy allows.
+fn csp_nonce(headers: &reqwest::header::HeaderMap) -> String {
+    headers["content-security-policy"]
         .to_str()
         .unwrap()
-        .to_string();
-    let allowed = csp
         .split("'nonce-")
         .nth(1)
         .and_then(|rest| rest.split('\'').next())
         .expect("a nonce in the CSP")
-        .to_string();
-    let html = response.text().await.unwrap();
+        .to_string()
+}
+
+fn assert_nonced(html: &str, allowed: &str) {
     let used: Vec<&str> = html
         .split("nonce=\"")
         .skip(1)
@@ -488,7 +496,43 @@ async fn page_with_nonce(who: &Browser, path: &str) -> (String, String) {
         used.iter().all(|n| *n == allowed),
         "every script carries this response's nonce {allowed}: {used:?}"
     );
-    (html, allowed)
+}
+
+/// GET `path` as a browser that accepts gzip: (Content-Encoding, decoded page, nonce).
+async fn gzipped_page(who: &Browser, path: &str) -> (String, String, String) {
+    use std::io::Read as _;
+    let response = who
+        .client
+        .get(format!("{}{path}", who.base))
+        .header("accept", "text/html")
+        .header("accept-encoding", "gzip, deflate")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), 200);
+    let headers = response.headers().clone();
+    let encoding = headers
+        .get("content-encoding")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    assert!(
+        headers["vary"]
+            .to_str()
+            .unwrap()
+            .contains("accept-encoding"),
+        "{headers:?}"
+    );
+    let body = response.bytes().await.unwrap();
+    if let Some(length) = headers.get("content-length") {
+        assert_eq!(length.to_str().unwrap(), body.len().to_string());
+    }
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(&body[..])
+        .read_to_string(&mut html)
+        .expect("a whole gzip stream");
+    let nonce = csp_nonce(&headers);
+    assert_nonced(&html, &nonce);
+    (encoding, html, nonce)
 }
 
 /// A rep view is served again without rendering while nothing on it changed; whatever
@@ -589,3 +633,31 @@ async fn set_status(who: &Browser, card: &str, to: &str) -> (u16, Value) {
     let version = editor(who, card).await["version"].as_i64().unwrap();
     crate::common::cards::set_status(who, card, to, version).await
 }
+
+/// Browsers get the rep view gzipped, rendered or served again, each response with its
+/// own nonce; a client that does not ask for gzip gets the same page plain.
+async fn a_rep_view_is_gzipped_for_browsers_that_accept_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signed_up("Admin", "admin@example.com").await;
+    let (_, card, _) = card_with(&admin, "Acme", &full_content("Acme vs us")).await;
+    publish(&admin, &card).await;
+    let path = format!("/cards/{card}");
+
+    let (rendered_encoding, rendered, rendered_nonce) = gzipped_page(&admin, &path).await;
+    let (kept_encoding, kept, kept_nonce) = gzipped_page(&admin, &path).await;
+    assert_eq!(rendered_encoding, "gzip");
+    assert_eq!(kept_encoding, "gzip");
+    assert_ne!(rendered_nonce, kept_nonce);
+    assert!(kept.contains("Acme vs us"), "{}", excerpt(&kept, "Acme"));
+    assert_eq!(
+        rendered.replace(&rendered_nonce, ""),
+        kept.replace(&kept_nonce, "")
+    );
+
+    let (plain, plain_nonce) = page_with_nonce(&admin, &path).await;
+    assert_eq!(
+        plain.replace(&plain_nonce, ""),
+        kept.replace(&kept_nonce, "")
+    );
+}
+backend_test!(a_rep_view_is_gzipped_for_browsers_that_accept_it);
