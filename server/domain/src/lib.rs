@@ -17,6 +17,8 @@ pub mod cache;
 #[cfg(feature = "server")]
 pub mod competitors;
 #[cfg(feature = "server")]
+mod copies;
+#[cfg(feature = "server")]
 pub mod dashboard;
 #[cfg(feature = "server")]
 pub mod error;

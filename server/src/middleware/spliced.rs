@@ -7,14 +7,14 @@
 //! and the nonce of a response goes between them as a stored (uncompressed) block. No
 //! part refers back into another, so any nonce fits. The CRC-32 the gzip trailer needs
 //! is combined from the parts' CRCs and the nonce's, not computed over the page again.
-
-mod crc32;
 use std::io::Write as _;
 
 use axum::body::Bytes;
 use bytes::{BufMut as _, BytesMut};
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
+
+mod crc32;
 
 /// gzip member header: magic, deflate, no flags, no mtime, no extra flags, unknown OS.
 const GZIP_HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];

@@ -114,8 +114,8 @@ async fn reps_keep_the_published_version_while_editors_revise(backend: Backend) 
 }
 backend_test!(reps_keep_the_published_version_while_editors_revise);
 
-async fn feedback_and_views_are_counted(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+/// An admin, and two viewers: ann@example.com and bob@example.com.
+async fn admin_and_two_viewers(app: &TestApp) -> (Browser, Browser, Browser) {
     let admin = app.signed_up("Admin", "admin@example.com").await;
     let ann = app
         .user_with_role(&admin, "ann@example.com", "viewer")
@@ -123,6 +123,12 @@ async fn feedback_and_views_are_counted(backend: Backend) {
     let bob = app
         .user_with_role(&admin, "bob@example.com", "viewer")
         .await;
+    (admin, ann, bob)
+}
+
+async fn feedback_and_views_are_counted(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, ann, bob) = admin_and_two_viewers(&app).await;
     let (_, card, _) = card_with(&admin, "Acme", &full_content("Acme vs us")).await;
     let (_, draft, _) = card_with(&admin, "Beta", &full_content("Beta vs us")).await;
     publish(&admin, &card).await;
@@ -540,13 +546,7 @@ async fn gzipped_page(who: &Browser, path: &str) -> (String, String, String) {
 /// reader — shows at once, and every view is counted.
 async fn a_rep_view_shows_every_change_at_once(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let admin = app.signed_up("Admin", "admin@example.com").await;
-    let ann = app
-        .user_with_role(&admin, "ann@example.com", "viewer")
-        .await;
-    let bob = app
-        .user_with_role(&admin, "bob@example.com", "viewer")
-        .await;
+    let (admin, ann, bob) = admin_and_two_viewers(&app).await;
     let (competitor, card, _) = card_with(&admin, "Acme", &full_content("Acme vs us")).await;
     publish(&admin, &card).await;
     let path = format!("/cards/{card}");

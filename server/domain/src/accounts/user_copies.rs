@@ -3,11 +3,11 @@
 //! deployment without Redis, which is one instance — and every change of role,
 //! password or status made here drops the user's copy before it returns. With Redis
 //! (several instances) nothing is kept and every request reads the row.
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::users::UserRecord;
 use super::CurrentUser;
+use crate::copies::Copies;
 
 /// What deciding a session needs; never the password hash.
 #[derive(Clone)]
@@ -29,51 +29,33 @@ impl Known {
 
 const MAX: usize = 20_000;
 
-/// `None` inside when copies are not allowed (several instances). A change moves
-/// `changes` on, and a read stores what it read only if no change happened meanwhile, so
-/// a read that raced a change can never keep the old row.
+/// `None` inside when copies are not allowed (several instances).
 #[derive(Clone)]
-pub(super) struct UserCopies(Option<Arc<Mutex<Kept>>>);
-
-#[derive(Default)]
-struct Kept {
-    users: HashMap<String, Known>,
-    changes: u64,
-}
+pub(super) struct UserCopies(Option<Arc<Copies<Known>>>);
 
 impl UserCopies {
     pub fn new(single_instance: bool) -> Self {
-        UserCopies(single_instance.then(Arc::default))
-    }
-
-    fn lock(&self) -> Option<std::sync::MutexGuard<'_, Kept>> {
-        Some(self.0.as_ref()?.lock().unwrap_or_else(|e| e.into_inner()))
+        UserCopies(single_instance.then(|| Arc::new(Copies::new(MAX))))
     }
 
     /// The copy if there is one, else how many changes there have been so far.
     pub fn get(&self, user_id: &str) -> Result<Known, u64> {
-        let Some(kept) = self.lock() else {
-            return Err(0);
-        };
-        kept.users.get(user_id).cloned().ok_or(kept.changes)
+        match &self.0 {
+            Some(copies) => copies.get(user_id, |_| true),
+            None => Err(0),
+        }
     }
 
     pub fn put_if_unchanged(&self, known: Known, changes_before: u64) {
-        let Some(mut kept) = self.lock() else { return };
-        if kept.changes != changes_before {
-            return;
+        if let Some(copies) = &self.0 {
+            copies.put_if_unwritten(known.user.id.clone(), known, changes_before);
         }
-        if kept.users.len() >= MAX {
-            kept.users.clear();
-        }
-        kept.users.insert(known.user.id.clone(), known);
     }
 
     /// Call after any write to the user's row.
     pub fn forget(&self, user_id: &str) {
-        if let Some(mut kept) = self.lock() {
-            kept.changes += 1;
-            kept.users.remove(user_id);
+        if let Some(copies) = &self.0 {
+            copies.written(user_id);
         }
     }
 }
