@@ -89,12 +89,91 @@ pub fn annotate(mut error: AppError) -> AppError {
     error
 }
 
-/// A same-site path to go to after signing in; anything else becomes `/`.
+/// A same-origin path to go to after signing in; anything else becomes `/`.
+///
+/// `next` comes from the URL, so it is read the way a browser would read it in a
+/// `Location` header (WHATWG URL rules): browsers drop tabs and newlines and treat `\`
+/// as `/`, so `/\t/evil.example` or `/\\evil.example` would lead off-site. Anything with
+/// a control character or a backslash is refused outright; the rest must resolve to our
+/// own origin, and what is returned is the re-serialised path, query and fragment,
+/// which is always a valid header value.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_string()
+    const HOME: &str = "/";
+    let Some(raw) = next else {
+        return HOME.into();
+    };
+    if !raw.starts_with('/') || raw.chars().any(|c| c.is_control() || c == '\\') {
+        return HOME.into();
+    }
+    let base = url::Url::parse("http://outrival.invalid/").expect("a valid base URL");
+    match base.join(raw) {
+        Ok(target) if target.origin() == base.origin() => {
+            let mut path = target.path().to_string();
+            if let Some(query) = target.query() {
+                path.push('?');
+                path.push_str(query);
+            }
+            if let Some(fragment) = target.fragment() {
+                path.push('#');
+                path.push_str(fragment);
+            }
+            path
         }
-        _ => "/".to_string(),
+        _ => HOME.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn local_paths_are_kept() {
+        assert_eq!(safe_next(Some("/cards/abc")), "/cards/abc");
+        assert_eq!(safe_next(Some("/search?q=a+b#top")), "/search?q=a+b#top");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn anything_that_could_leave_the_site_goes_home() {
+        for next in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\t\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "\t//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example",
+            "evil.example",
+            "javascript:alert(1)",
+            "/\u{0}/evil.example",
+            "/\u{7f}/evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(next)), "/", "{next:?}");
+        }
+    }
+
+    #[test]
+    fn encoded_tricks_stay_on_the_site() {
+        // Percent-encoded slashes and tabs stay encoded in the path: the browser asks
+        // us for them, it does not go elsewhere.
+        for next in [
+            "/%2F%2Fevil.example",
+            "/%09/evil.example",
+            "/%5C%5Cevil.example",
+        ] {
+            let kept = safe_next(Some(next));
+            assert!(
+                kept.starts_with('/') && !kept.starts_with("//"),
+                "{next:?} -> {kept:?}"
+            );
+            assert!(http::HeaderValue::from_str(&kept).is_ok());
+        }
+        // Non-ASCII is percent-encoded, so the header value is always valid.
+        let kept = safe_next(Some("/cards/é"));
+        assert_eq!(kept, "/cards/%C3%A9");
     }
 }
