@@ -477,6 +477,51 @@ async fn plain_form_login_works_without_javascript(backend: Backend) {
 }
 backend_test!(plain_form_login_works_without_javascript);
 
+/// Every way of writing an off-site `next` that a browser would follow lands on the
+/// dashboard; none of them makes the sign-in fail or panic.
+async fn sign_in_never_redirects_off_site(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.signed_up("Dana", "dana@example.com").await;
+    for next in [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r\n/evil.example",
+        "\t//evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "//evil.example",
+        "///evil.example",
+        "https://evil.example/",
+        "/\u{0}",
+    ] {
+        let b = app.browser();
+        let res = b
+            .form_post(
+                "/api/auth/login",
+                "/login",
+                &[
+                    ("email", "dana@example.com"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 302, "{next:?}");
+        let location = res.headers()["location"].to_str().unwrap().to_string();
+        let resolved = url::Url::parse("http://outrival.test/login")
+            .unwrap()
+            .join(&location)
+            .unwrap();
+        assert_eq!(
+            resolved.host_str(),
+            Some("outrival.test"),
+            "{next:?} led to {location:?}"
+        );
+        assert_eq!(b.get("/").await.status(), 200, "signed in despite {next:?}");
+    }
+}
+backend_test!(sign_in_never_redirects_off_site);
+
 async fn idle_sessions_expire_and_activity_keeps_them_alive(backend: Backend) {
     use std::time::Duration;
     let app = TestApp::spawn_with(backend, &[("SESSION_IDLE_TIMEOUT", "2s")]).await;
@@ -510,3 +555,60 @@ async fn sessions_end_at_their_absolute_lifetime(backend: Backend) {
     );
 }
 backend_test!(sessions_end_at_their_absolute_lifetime);
+
+/// Wrong current passwords on the change-password form count like failed sign-ins:
+/// a stolen session cannot be used to guess the password.
+async fn change_password_is_throttled_like_sign_in(backend: Backend) {
+    let app = TestApp::spawn_with(
+        backend,
+        &[("LOGIN_MAX_FAILURES", "3"), ("LOGIN_LOCKOUT", "15m")],
+    )
+    .await;
+    let dana = app.signed_up("Dana", "dana@example.com").await;
+    let new_password = "Another-Strong-Passphrase-7";
+    let change = |current: &'static str| {
+        let dana = &dana;
+        async move {
+            dana.call(
+                "/api/auth/change_password",
+                &[
+                    ("current_password", current),
+                    ("new_password", new_password),
+                    ("new_password_confirm", new_password),
+                ],
+            )
+            .await
+        }
+    };
+    for attempt in 1..=2 {
+        let (status, body) = change("Wrong-Guess-Number-1").await;
+        assert_eq!(status, 422, "attempt {attempt}: {body}");
+        assert_eq!(
+            field_error(&body, "current_password").unwrap(),
+            "Your current password is not correct."
+        );
+    }
+    let (status, body) = change("Wrong-Guess-Number-3").await;
+    assert_eq!(status, 429, "the third wrong guess locks: {body}");
+    assert_eq!(body["code"], "throttled");
+    // Locked: even the right current password waits, and so does signing in.
+    let (status, body) = change(PASSWORD).await;
+    assert_eq!(status, 429, "{body}");
+    let (status, body) = app
+        .browser()
+        .call(
+            "/api/auth/login",
+            &[("email", "dana@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(status, 429, "{body}");
+    // The guesses are in the audit log.
+    let failures: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND detail = 'password change'",
+    )
+    .fetch_one(app.services().db().pool())
+    .await
+    .unwrap();
+    assert_eq!(failures, 3);
+}
+backend_test!(change_password_is_throttled_like_sign_in);

@@ -8,8 +8,8 @@ use super::{invitations, settings, users, Accounts, CurrentUser};
 use crate::error::{Error, FieldErrors, Result};
 use crate::time::now_ms;
 use crate::types::{
-    AccountSettings, AuditEntry, CreatedInvitation, InvitationSummary, Page, Role, SignupMode,
-    UserSummary,
+    AccountSettings, AuditEntry, Conflict, CreatedInvitation, InvitationSummary, Page, Role,
+    SignupMode, UserSummary,
 };
 
 /// Page sizes are bounded whatever the caller asks for.
@@ -60,13 +60,9 @@ impl Accounts {
         if user.role() == role {
             return Ok(user.summary());
         }
-        if user.role() == Role::Admin && users::other_active_admins(&self.db, &user.id).await? == 0
-        {
-            return Err(Error::Conflict(
-                "This is the only active admin. Make someone else an admin first.".into(),
-            ));
+        if !users::set_role(&self.db, &user.id, role).await? {
+            return Err(Error::Conflict(Conflict::LastAdmin));
         }
-        users::set_role(&self.db, &user.id, role).await?;
         self.user_copies.forget(&user.id);
         let mut e = event(actor, action::ROLE_CHANGED, &user, ip);
         e.detail = Some(format!("{} → {}", user.role(), role));
@@ -88,20 +84,12 @@ impl Accounts {
         actor.require(Role::Admin)?;
         let user = users::get(&self.db, user_id).await?;
         if disabled && user.id == actor.id {
-            return Err(Error::Conflict(
-                "You cannot disable your own account.".into(),
-            ));
-        }
-        if disabled
-            && user.role() == Role::Admin
-            && users::other_active_admins(&self.db, &user.id).await? == 0
-        {
-            return Err(Error::Conflict(
-                "This is the only active admin and cannot be disabled.".into(),
-            ));
+            return Err(Error::Conflict(Conflict::DisableSelf));
         }
         if user.disabled_at.is_some() != disabled {
-            users::set_disabled(&self.db, &user.id, disabled).await?;
+            if !users::set_disabled(&self.db, &user.id, disabled).await? {
+                return Err(Error::Conflict(Conflict::LastAdmin));
+            }
             self.user_copies.forget(&user.id);
             let name = if disabled {
                 action::ACCOUNT_DISABLED
@@ -144,7 +132,11 @@ impl Accounts {
             role.expect("validated"),
         );
         let hash = self.hasher.hash(password).await?;
-        let user = match users::insert(&self.db, email.as_str(), &name, &hash, role).await {
+        let mut conn = self.db.pool().acquire().await?;
+        let id = crate::store::new_id();
+        let inserted = users::insert(&mut conn, &id, email.as_str(), &name, &hash, role).await;
+        drop(conn);
+        let user = match inserted {
             Ok(u) => u,
             Err(e) if self.db.backend().is_unique_violation(&e) => {
                 return Err(Error::field(

@@ -55,7 +55,7 @@ pub async fn insert(
 
 /// The pending, unexpired invitation for `token`, if any.
 pub async fn find_pending(db: &Db, token: &str) -> crate::Result<Option<PendingInvitation>> {
-    let row: Option<(String, Option<String>, String)> = sqlx::query_as(
+    let row: Option<(String, Option<String>, Role)> = sqlx::query_as(
         "SELECT id, email, role FROM invitations WHERE token_hash = $1 \
          AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2",
     )
@@ -63,23 +63,26 @@ pub async fn find_pending(db: &Db, token: &str) -> crate::Result<Option<PendingI
     .bind(now_ms())
     .fetch_optional(db.pool())
     .await?;
-    Ok(row.map(|(id, email, role)| PendingInvitation {
-        id,
-        email,
-        role: Role::parse(&role).unwrap_or(Role::Viewer),
-    }))
+    Ok(row.map(|(id, email, role)| PendingInvitation { id, email, role }))
 }
 
-/// Marks an invitation used; false when someone used it first.
-pub async fn accept(db: &Db, id: &str, user_id: &str) -> crate::Result<bool> {
+/// Marks an invitation used inside the caller's transaction; false when it is no
+/// longer pending (someone used it first, or it was revoked or expired meanwhile).
+/// The row is locked by the update, so of two racing sign-ups exactly one gets `true`.
+pub async fn accept(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    user_id: &str,
+) -> crate::Result<bool> {
+    let now = now_ms();
     let done = sqlx::query(
         "UPDATE invitations SET accepted_at = $1, accepted_by = $2 \
-         WHERE id = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
+         WHERE id = $3 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $1",
     )
-    .bind(now_ms())
+    .bind(now)
     .bind(user_id)
     .bind(id)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -100,7 +103,7 @@ pub async fn revoke(db: &Db, id: &str) -> crate::Result<bool> {
 struct InvitationRow {
     id: String,
     email: Option<String>,
-    role: String,
+    role: Role,
     created_by: String,
     created_at: i64,
     expires_at: i64,
@@ -136,7 +139,7 @@ pub async fn page(db: &Db, page: u32, per_page: u32) -> crate::Result<Page<Invit
             },
             id: r.id,
             email: r.email,
-            role: Role::parse(&r.role).unwrap_or(Role::Viewer),
+            role: r.role,
             created_by: r.created_by,
             created_at: r.created_at,
             expires_at: r.expires_at,

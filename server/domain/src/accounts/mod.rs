@@ -9,6 +9,8 @@ mod user_copies;
 pub mod users;
 pub mod validate;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -92,6 +94,8 @@ pub struct Accounts {
     throttle: LoginThrottle,
     policy: AccountPolicy,
     user_copies: UserCopies,
+    /// Set once the installation has its first account; it never goes back.
+    set_up: Arc<AtomicBool>,
 }
 
 fn current(user: &users::UserRecord) -> CurrentUser {
@@ -122,7 +126,23 @@ impl Accounts {
             throttle: LoginThrottle::new(cache, policy.throttle.clone()),
             db,
             policy,
+            set_up: Arc::default(),
         }
+    }
+
+    /// Whether someone has set the installation up (its first account exists). Once
+    /// true it stays true, so the database is asked only until then.
+    pub async fn is_set_up(&self) -> Result<bool> {
+        if self.set_up.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
+        let claimed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM first_admin")
+            .fetch_one(self.db.pool())
+            .await?;
+        if claimed > 0 {
+            self.set_up.store(true, Ordering::Relaxed);
+        }
+        Ok(claimed > 0)
     }
 
     pub fn db(&self) -> &Db {
@@ -218,7 +238,12 @@ impl Accounts {
         let (name, email) = (name.unwrap_or_default(), email.expect("validated above"));
 
         let hash = self.hasher.hash(input.password).await?;
-        let user = match users::insert(&self.db, email.as_str(), &name, &hash, role).await {
+        // One transaction makes the one-time rules atomic: the first account claims the
+        // installation, an invitation is used once; a sign-up that loses either race
+        // leaves nothing behind.
+        let id = crate::store::new_id();
+        let mut tx = self.db.pool().begin().await?;
+        let user = match users::insert(&mut tx, &id, email.as_str(), &name, &hash, role).await {
             Ok(user) => user,
             Err(e) if self.db.backend().is_unique_violation(&e) => {
                 return Err(Error::field(
@@ -228,11 +253,21 @@ impl Accounts {
             }
             Err(e) => return Err(e.into()),
         };
-        if let Some(inv) = invitation {
-            if !invitations::accept(&self.db, &inv.id, &user.id).await? {
-                tracing::warn!(invitation = %inv.id, "invitation was used concurrently");
+        if invitation.is_none() && first_user && !users::claim_first_admin(&mut tx, &id).await? {
+            return Err(Error::field(
+                "invite",
+                "Someone set up Outrival a moment ago. Ask them for an invitation link.",
+            ));
+        }
+        if let Some(inv) = &invitation {
+            if !invitations::accept(&mut tx, &inv.id, &id).await? {
+                return Err(Error::field(
+                    "invite",
+                    "This invitation link was used a moment ago. Ask an admin for a new one.",
+                ));
             }
         }
+        tx.commit().await?;
         users::touch_login(&self.db, &user.id).await?;
         audit::record(
             &self.db,
@@ -266,33 +301,10 @@ impl Accounts {
         let user = match (verified, user) {
             (true, Some(user)) => user,
             (_, user) => {
-                metrics::counter!("login_failures_total", "reason" => "credentials").increment(1);
-                audit::record(
-                    &self.db,
-                    AuditEvent {
-                        actor: Some(email.as_str()),
-                        action: action::LOGIN_FAILED,
-                        subject_id: user.as_ref().map(|u| u.id.as_str()),
-                        subject: Some(email.as_str()),
-                        ip: Some(ip),
-                        ..Default::default()
-                    },
-                )
-                .await;
-                if let Some(lockout) = self.throttle.fail(email.as_str(), ip).await? {
-                    audit::record(
-                        &self.db,
-                        AuditEvent {
-                            action: action::ACCOUNT_LOCKED,
-                            subject: Some(email.as_str()),
-                            ip: Some(ip),
-                            ..Default::default()
-                        },
-                    )
-                    .await;
-                    return Err(lockout);
-                }
-                return Err(Error::InvalidCredentials);
+                let id = user.as_ref().map(|u| u.id.as_str());
+                return Err(self
+                    .wrong_password(email.as_str(), id, ip, None, Error::InvalidCredentials)
+                    .await?);
             }
         };
         if user.disabled_at.is_some() {
@@ -313,6 +325,49 @@ impl Accounts {
         )
         .await;
         Ok(signed_in(&user))
+    }
+
+    /// Counts a wrong password against the account and the address, in the audit log
+    /// and the throttle; returns the lockout when this failure was one too many,
+    /// `otherwise` when not.
+    async fn wrong_password(
+        &self,
+        email: &str,
+        subject_id: Option<&str>,
+        ip: &str,
+        detail: Option<&str>,
+        otherwise: Error,
+    ) -> Result<Error> {
+        metrics::counter!("login_failures_total", "reason" => "credentials").increment(1);
+        audit::record(
+            &self.db,
+            AuditEvent {
+                actor: Some(email),
+                action: action::LOGIN_FAILED,
+                subject_id,
+                subject: Some(email),
+                ip: Some(ip),
+                detail: detail.map(str::to_string),
+                ..Default::default()
+            },
+        )
+        .await;
+        match self.throttle.fail(email, ip).await? {
+            Some(lockout) => {
+                audit::record(
+                    &self.db,
+                    AuditEvent {
+                        action: action::ACCOUNT_LOCKED,
+                        subject: Some(email),
+                        ip: Some(ip),
+                        ..Default::default()
+                    },
+                )
+                .await;
+                Ok(lockout)
+            }
+            None => Ok(otherwise),
+        }
     }
 
     /// Records a sign-out.
@@ -356,6 +411,9 @@ impl Accounts {
             );
         }
         errors.finish()?;
+        // The same throttle and lockout as sign-in: a stolen session must not become a
+        // way to guess the password.
+        self.throttle.check(&user.email, ip).await?;
         let record = users::by_id(&self.db, &user.id)
             .await?
             .ok_or(Error::Unauthenticated)?;
@@ -364,11 +422,18 @@ impl Accounts {
             .verify(current_password, Some(record.password_hash))
             .await?
         {
-            return Err(Error::field(
-                "current_password",
-                "Your current password is not correct.",
-            ));
+            let wrong = Error::field("current_password", "Your current password is not correct.");
+            return Err(self
+                .wrong_password(
+                    &user.email,
+                    Some(&user.id),
+                    ip,
+                    Some("password change"),
+                    wrong,
+                )
+                .await?);
         }
+        self.throttle.succeed(&user.email).await?;
         let hash = self.hasher.hash(new_password).await?;
         let epoch = users::set_password(&self.db, &user.id, &hash).await?;
         self.user_copies.forget(&user.id);

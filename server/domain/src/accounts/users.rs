@@ -1,5 +1,6 @@
 //! Queries on the `users` table.
-use crate::store::{new_id, Db};
+use crate::store::dialect::RuleLock;
+use crate::store::Db;
 use crate::time::now_ms;
 use crate::types::{Page, Role, UserSummary};
 
@@ -10,7 +11,7 @@ pub struct UserRecord {
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub disabled_at: Option<i64>,
     pub session_epoch: i64,
     pub created_at: i64,
@@ -30,7 +31,7 @@ impl std::fmt::Debug for UserRecord {
 
 impl UserRecord {
     pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Viewer)
+        self.role
     }
 
     pub fn summary(&self) -> UserSummary {
@@ -78,10 +79,11 @@ pub async fn count(db: &Db) -> crate::Result<u64> {
     Ok(n as u64)
 }
 
-/// Inserts a user. When the table is empty the new user becomes an admin whatever
-/// `role` says: the first account administers the installation.
+/// Inserts a user with `id` inside the caller's transaction. Who may be created with
+/// which role is decided by the caller (see `claim_first_admin`).
 pub async fn insert(
-    db: &Db,
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
     email: &str,
     name: &str,
     password_hash: &str,
@@ -90,17 +92,36 @@ pub async fn insert(
     let now = now_ms();
     sqlx::query_as(&format!(
         "INSERT INTO users (id, email, display_name, password_hash, role, session_epoch, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, CASE WHEN (SELECT COUNT(*) FROM users) = 0 THEN 'admin' ELSE $5 END, $6, $6, $6) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $6) \
          RETURNING {COLUMNS}"
     ))
-    .bind(new_id())
+    .bind(id)
     .bind(email)
     .bind(name)
     .bind(password_hash)
     .bind(role.as_str())
     .bind(now)
-    .fetch_one(db.pool())
+    .fetch_one(conn)
     .await
+}
+
+/// Records `user_id` as the account that set the installation up. There is exactly
+/// one such row (its key is the constant 1), so of several sign-ups racing on an
+/// empty installation exactly one claims it; the others get `false` and must roll
+/// back. On PostgreSQL a racing claim waits for the first to commit, then finds it.
+pub async fn claim_first_admin(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+) -> crate::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO first_admin (id, user_id, created_at) VALUES (1, $1, $2) \
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn touch_login(db: &Db, id: &str) -> crate::Result<()> {
@@ -126,41 +147,59 @@ pub async fn set_password(db: &Db, id: &str, password_hash: &str) -> crate::Resu
     Ok(now)
 }
 
-pub async fn set_role(db: &Db, id: &str, role: Role) -> crate::Result<()> {
-    sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
-        .bind(role.as_str())
-        .bind(now_ms())
-        .bind(id)
-        .execute(db.pool())
+/// Whether an UPDATE of user `$3` keeps another active admin: the guard of every
+/// change that may take an admin away.
+const KEEPS_AN_ADMIN: &str = "EXISTS (SELECT 1 FROM users o WHERE o.role = 'admin' \
+     AND o.disabled_at IS NULL AND o.id <> $3)";
+
+/// Changes a role; false (nothing changed) when that would demote the last active
+/// admin. The check and the change are one step, also against concurrent changes.
+pub async fn set_role(db: &Db, id: &str, role: Role) -> crate::Result<bool> {
+    let mut tx = db.pool().begin().await?;
+    db.backend()
+        .lock_rule(&mut tx, RuleLock::ActiveAdmin)
         .await?;
-    Ok(())
+    let done = sqlx::query(&format!(
+        "UPDATE users SET role = $1, updated_at = $2 WHERE id = $3 \
+         AND ($1 = 'admin' OR role <> 'admin' OR disabled_at IS NOT NULL OR {KEEPS_AN_ADMIN})"
+    ))
+    .bind(role.as_str())
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Disables (ending every session through a new epoch) or re-enables an account.
-pub async fn set_disabled(db: &Db, id: &str, disabled: bool) -> crate::Result<()> {
+/// False (nothing changed) when disabling would leave no active admin; the check and
+/// the change are one step, also against concurrent changes.
+pub async fn set_disabled(db: &Db, id: &str, disabled: bool) -> crate::Result<bool> {
     let now = now_ms();
-    let sql = if disabled {
-        "UPDATE users SET disabled_at = $1, session_epoch = $1, updated_at = $1 WHERE id = $2"
-    } else {
-        "UPDATE users SET disabled_at = NULL, updated_at = $1 WHERE id = $2"
-    };
-    sqlx::query(sql)
+    let mut tx = db.pool().begin().await?;
+    db.backend()
+        .lock_rule(&mut tx, RuleLock::ActiveAdmin)
+        .await?;
+    let done = if disabled {
+        sqlx::query(&format!(
+            "UPDATE users SET disabled_at = $1, session_epoch = $2, updated_at = $2 WHERE id = $3 \
+             AND (role <> 'admin' OR {KEEPS_AN_ADMIN})"
+        ))
+        .bind(now)
         .bind(now)
         .bind(id)
-        .execute(db.pool())
-        .await?;
-    Ok(())
-}
-
-/// Active admins other than `except_id`: an installation must keep one.
-pub async fn other_active_admins(db: &Db, except_id: &str) -> crate::Result<u64> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1",
-    )
-    .bind(except_id)
-    .fetch_one(db.pool())
-    .await?;
-    Ok(n as u64)
+        .execute(&mut *tx)
+        .await?
+    } else {
+        sqlx::query("UPDATE users SET disabled_at = NULL, updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+    };
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Users by email, one page; `query` filters by email or name.

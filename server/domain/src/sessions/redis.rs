@@ -68,8 +68,10 @@ impl SessionStore for RedisSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        // Upsert: a session cycled or re-saved after its key expired must still persist.
-        self.write(record, None).await?;
+        // Only a session that still exists is updated (`XX`): new and cycled ids go
+        // through `create`, and a request that was in flight while its session was
+        // signed out (or expired) must not bring it back by saving afterwards.
+        self.write(record, Some(SetOptions::XX)).await?;
         Ok(())
     }
 

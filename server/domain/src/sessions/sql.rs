@@ -75,17 +75,17 @@ impl SessionStore for SqlSessionStore {
         }
     }
 
+    /// Updates a session that still exists, and only then. New sessions (and cycled
+    /// ids) go through `create`; a request that was in flight while its session was
+    /// signed out must not bring the session back by saving it afterwards.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-        )
-        .bind(record.id.to_string())
-        .bind(encode(record)?)
-        .bind(expiry_ms(record))
-        .execute(self.db.pool())
-        .await
-        .map_err(backend_error)?;
+        sqlx::query("UPDATE sessions SET data = $2, expires_at = $3 WHERE id = $1")
+            .bind(record.id.to_string())
+            .bind(encode(record)?)
+            .bind(expiry_ms(record))
+            .execute(self.db.pool())
+            .await
+            .map_err(backend_error)?;
         self.copies.written(&record.id.to_string());
         Ok(())
     }

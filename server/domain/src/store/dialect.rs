@@ -8,6 +8,14 @@ pub enum Backend {
     Postgres,
 }
 
+/// Rules that span rows, each with its own advisory lock key (see `lock_rule`).
+#[derive(Clone, Copy, Debug)]
+#[repr(i64)]
+pub enum RuleLock {
+    /// An installation keeps at least one active admin.
+    ActiveAdmin = 0x6f75_7472_0001,
+}
+
 /// Run on every new SQLite connection: WAL for concurrent readers, enforced foreign
 /// keys, and a busy timeout so writers queue instead of failing.
 pub(crate) const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
@@ -39,6 +47,25 @@ impl Backend {
             Backend::Sqlite => "?".to_string(),
             Backend::Postgres => format!("${n}"),
         }
+    }
+
+    /// Serialises the transactions that check a rule spanning several rows before they
+    /// change one of them (such as "an active admin remains"): on PostgreSQL, under
+    /// READ COMMITTED, two of them would each see the other's row unchanged. A
+    /// transaction-scoped advisory lock keyed by `rule` makes them take turns. SQLite
+    /// has a single writer: a guarded single-statement UPDATE is atomic there already.
+    pub async fn lock_rule(
+        self,
+        conn: &mut sqlx::AnyConnection,
+        rule: RuleLock,
+    ) -> Result<(), sqlx::Error> {
+        if self == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(rule as i64)
+                .execute(conn)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Whether an error is a unique-constraint violation.
