@@ -75,7 +75,10 @@ pub fn router(
             (state.services.clone(), Arc::new(RepPages::default())),
             rep_pages::serve,
         ))
-        .route_layer(from_fn(auth::guard_pages))
+        .route_layer(from_fn_with_state(
+            state.services.clone(),
+            auth::guard_pages,
+        ))
         // After the page guard: an anonymous socket gets 401, not a sign-in redirect.
         .route("/ws", get(ws::socket))
         .fallback(leptos_axum::file_and_error_handler_with_context::<

@@ -14,6 +14,9 @@ pub mod action {
     pub const CARD_CREATED: &str = "card.created";
     pub const CARD_SAVED: &str = "card.saved";
     pub const CARD_STATUS: &str = "card.status";
+    /// A card was published: the one card entry readers (viewers) are shown, since
+    /// its detail carries only text that was published with it.
+    pub const CARD_PUBLISHED: &str = "card.published";
     pub const CARD_RESTORED: &str = "card.restored";
 }
 
@@ -53,8 +56,9 @@ struct Row {
     card_id: Option<String>,
 }
 
-/// The newest entries about a competitor. Viewers only see entries about cards that
-/// are published (`visible_cards` filters them); pass `None` for editors.
+/// The newest entries about a competitor. Readers (`visible_cards` is `Some`) see the
+/// competitor's own entries and the publications of cards they can see, never an
+/// entry about a draft: those carry the draft's title. Pass `None` for editors.
 pub async fn recent(
     db: &Db,
     competitor_id: &str,
@@ -72,7 +76,7 @@ pub async fn recent(
     Ok(rows
         .into_iter()
         .filter(|r| match (visible_cards, &r.card_id) {
-            (Some(cards), Some(card)) => cards.contains(card) && r.action != action::CARD_SAVED,
+            (Some(cards), Some(card)) => cards.contains(card) && r.action == action::CARD_PUBLISHED,
             _ => true,
         })
         .take(limit as usize)
@@ -96,6 +100,7 @@ fn describe(action: &str) -> &str {
         action::CARD_CREATED => "created a battlecard",
         action::CARD_SAVED => "saved a battlecard",
         action::CARD_STATUS => "changed a battlecard's status",
+        action::CARD_PUBLISHED => "published a battlecard",
         action::CARD_RESTORED => "restored an older version",
         other => other,
     }

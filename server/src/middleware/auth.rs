@@ -90,14 +90,25 @@ fn unavailable() -> Response {
 }
 
 /// Applied to page routes only: anonymous visitors of private pages go to sign in
-/// (and come back afterwards); signed-in visitors of the sign-in page go home.
-pub async fn guard_pages(req: Request, next: Next) -> Response {
+/// (and come back afterwards), or to setting Outrival up while nobody has; signed-in
+/// visitors of the sign-in page go home.
+pub async fn guard_pages(State(services): State<Services>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     if req.method() != Method::GET || path.starts_with("/api/") {
         return next.run(req).await;
     }
     let signed_in = req.extensions().get::<CurrentUser>().is_some();
     let public = app::is_public_page(path);
+    if !signed_in && (!public || path.trim_end_matches('/') == "/login") {
+        match services.accounts().is_set_up().await {
+            Ok(true) => {}
+            Ok(false) => return Redirect::to("/signup").into_response(),
+            Err(e) => {
+                tracing::error!(error = ?e, "failed to check whether Outrival is set up");
+                return unavailable();
+            }
+        }
+    }
     if !signed_in && !public {
         let target = req
             .uri()

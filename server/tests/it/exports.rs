@@ -34,7 +34,7 @@ fn collapse(text: &str) -> String {
 }
 
 /// The PDF's text, hyphenation undone and whitespace collapsed.
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     let raw = catch_unwind(AssertUnwindSafe(|| {
         pdf_extract::extract_text_from_mem(bytes)
     }))
@@ -44,7 +44,7 @@ fn pdf_text(bytes: &[u8]) -> String {
 }
 
 /// `word/document.xml` of a .docx.
-fn document_xml(bytes: &[u8]) -> String {
+pub(crate) fn document_xml(bytes: &[u8]) -> String {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a .docx is a zip");
     let mut xml = String::new();
     archive
@@ -56,7 +56,7 @@ fn document_xml(bytes: &[u8]) -> String {
 }
 
 /// The document's visible text: paragraphs separated, tags dropped, entities decoded.
-fn docx_text(xml: &str) -> String {
+pub(crate) fn docx_text(xml: &str) -> String {
     let mut text = String::new();
     let mut in_tag = false;
     for c in xml.replace("</w:p>", " </w:p>").chars() {

@@ -81,10 +81,19 @@ fn RepView(card: RepCard) -> impl IntoView {
                 <p class="crumbs"><a href=format!("/competitors/{}", card.competitor_id)>{card.competitor_name.clone()}</a></p>
                 <h1>{card.competitor_name.clone()}<span class="rep-title">{card.title.clone()}</span></h1>
                 {(!card.summary.is_empty()).then(|| view! { <p class="rep-summary">{card.summary.clone()}</p> })}
-                <p class="muted small">{format!("Published {} · version {}", format_date(card.published_at), card.version)}</p>
+                {if card.published {
+                    view! { <p class="muted small">{format!("Published {} · version {}", format_date(card.published_at), card.version)}</p> }.into_any()
+                } else {
+                    view! {
+                        <p class="notice" role="status">
+                            <strong>"Not published"</strong>" — this is what reps will see once it is. Reps cannot open it yet."
+                        </p>
+                        <p class="muted small">{format!("Version {}", card.version)}</p>
+                    }.into_any()
+                }}
                 <PresenceBar card_id=card.id.clone() editing=false/>
                 <div class="rep-actions">
-                    <ExportLinks id=card.id.clone() published=true/>
+                    <ExportLinks id=card.id.clone() published=card.published/>
                     {edit.map(|href| view! { <a class="button secondary small" href=href>"Edit"</a> })}
                 </div>
             </header>
@@ -97,7 +106,7 @@ fn RepView(card: RepCard) -> impl IntoView {
             {(!card.objections.is_empty()).then(|| view! {
                 <section id="objections" class="rep-objections" aria-labelledby="objections-heading">
                     <h2 id="objections-heading">"Objection handling"</h2>
-                    {card.objections.iter().cloned().map(|o| view! { <ObjectionItem card_id=card_id.clone() objection=o/> }).collect_view()}
+                    {card.objections.iter().cloned().map(|o| view! { <ObjectionItem card_id=card_id.clone() objection=o rateable=card.published/> }).collect_view()}
                 </section>
             })}
             {card.sections.into_iter().map(|s| view! {
@@ -134,7 +143,12 @@ fn open_linked_objection() {
 }
 
 #[component]
-fn ObjectionItem(card_id: String, objection: RepObjection) -> impl IntoView {
+fn ObjectionItem(
+    card_id: String,
+    objection: RepObjection,
+    /// False on a preview: reps rate published answers only.
+    rateable: bool,
+) -> impl IntoView {
     let feedback = ServerAction::<SendFeedback>::new();
     let error = last_error(feedback.value());
     let vote = Signal::derive({
@@ -187,6 +201,7 @@ fn ObjectionItem(card_id: String, objection: RepObjection) -> impl IntoView {
                     </button>
                     <a class="small" href=format!("#{anchor}")>"Link to this answer"</a>
                 </div>
+                {rateable.then(|| view! {
                 <ActionForm action=feedback attr:class="feedback">
                     <input type="hidden" name="card_id" value=card_id/>
                     <input type="hidden" name="objection_id" value=objection.id.clone()/>
@@ -209,6 +224,7 @@ fn ObjectionItem(card_id: String, objection: RepObjection) -> impl IntoView {
                             class:selected=move || vote.get() == Some(false) aria-pressed=move || (vote.get() == Some(false)).to_string()>"👎 Didn't help"</button>
                     </div>
                 </ActionForm>
+                })}
             </div>
         </details>
     }

@@ -3,6 +3,7 @@
 //! unverified claims needs an editor's explicit override.
 use crate::ai::claims_still_in;
 use crate::error::Result;
+use crate::store::columns::JsonText;
 use crate::store::Db;
 use crate::types::{CardContent, Claim, UnverifiedClaims};
 
@@ -18,16 +19,16 @@ pub enum ClaimSource {
 
 /// Claims stored with `card_id` at `version` (none for versions before AI drafts).
 pub async fn of_version(db: &Db, card_id: &str, version: i64) -> Result<Vec<Claim>> {
-    let row: Option<(String,)> = sqlx::query_as(
+    // Corrupt claims fail the query: read as "no claims" they would let a version with
+    // unverified claims pass the publish gate.
+    let row: Option<(JsonText<Vec<Claim>>,)> = sqlx::query_as(
         "SELECT claims FROM battlecard_versions WHERE card_id = $1 AND version = $2",
     )
     .bind(card_id)
     .bind(version)
     .fetch_optional(db.pool())
     .await?;
-    Ok(row
-        .and_then(|(json,)| serde_json::from_str(&json).ok())
-        .unwrap_or_default())
+    Ok(row.map(|(JsonText(claims),)| claims).unwrap_or_default())
 }
 
 /// The claims a new version of `card_id` with `content` carries.

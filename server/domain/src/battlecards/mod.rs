@@ -22,8 +22,8 @@ use crate::store::{new_id, Db};
 use crate::time::now_ms;
 use crate::types::card_limits as limits;
 use crate::types::{
-    CardContent, CardDiff, CardEditorData, CardHistory, CardStatus, ConflictInfo, RepCard, Role,
-    SaveOutcome, VersionEntry,
+    CardContent, CardDiff, CardEditorData, CardHistory, CardStatus, Conflict, ConflictInfo,
+    RepCard, Role, SaveOutcome, VersionEntry,
 };
 use claims::ClaimSource;
 use render::RenderCache;
@@ -136,9 +136,7 @@ impl Battlecards {
                 .fetch_one(self.db.pool())
                 .await?;
         if archived.is_some() {
-            return Err(Error::Conflict(
-                "This competitor is archived. Restore it before adding cards.".into(),
-            ));
+            return Err(Error::Conflict(Conflict::CompetitorArchived));
         }
         let id = new_id();
         let now = now_ms();
@@ -261,7 +259,7 @@ impl Battlecards {
         let now = now_ms();
         let version = base_version + 1;
         let mut tx = self.db.pool().begin().await?;
-        let updated: Option<(String,)> = sqlx::query_as(
+        let updated: Option<(CardStatus,)> = sqlx::query_as(
             // Editing a published card leaves the published version live for reps and
             // opens a draft of the changes.
             "UPDATE battlecards SET title = $3, summary = $4, content = $5, version = $6, \
@@ -286,7 +284,6 @@ impl Battlecards {
             let current = store::load(&mut tx, id).await?;
             return conflict(&current);
         };
-        let status = CardStatus::parse(&status).unwrap_or(CardStatus::Draft);
         store::insert_version(
             &mut tx, id, version, content, note, &user.name, now, &claims,
         )
@@ -330,19 +327,14 @@ impl Battlecards {
         let card = self.editable(user, id).await?;
         let from = card.status();
         if card.version != expected_version {
-            return Err(Error::Conflict(format!(
-                "This card changed since you opened it (now version {}, saved by {}). Reload to see the changes before you {}.",
-                card.version,
-                card.updated_by,
-                to.action_label().to_lowercase()
-            )));
+            return Err(Error::Conflict(Conflict::CardChanged {
+                version: card.version,
+                by: card.updated_by,
+                to,
+            }));
         }
         if from != to && !from.next().contains(&to) {
-            return Err(Error::Conflict(format!(
-                "A card that is {} cannot move to {}.",
-                from.label().to_lowercase(),
-                to.label().to_lowercase()
-            )));
+            return Err(Error::Conflict(Conflict::StatusMove { from, to }));
         }
         let unverified = if to == CardStatus::Published {
             claims::unverified(&self.db, id, card.version).await?.count
@@ -350,12 +342,9 @@ impl Battlecards {
             0
         };
         if unverified > 0 && !override_unverified {
-            return Err(Error::Conflict(format!(
-                "{unverified} AI claim{s} on this version could not be verified against {its} source{s}. Check {them} in the editor, or publish anyway with the override.",
-                s = if unverified == 1 { "" } else { "s" },
-                its = if unverified == 1 { "its" } else { "their" },
-                them = if unverified == 1 { "it" } else { "them" },
-            )));
+            return Err(Error::Conflict(Conflict::UnverifiedClaims {
+                count: unverified as u64,
+            }));
         }
         let content = card.content()?;
         let now = now_ms();
@@ -370,9 +359,15 @@ impl Battlecards {
             CardStatus::Archived => None,
             _ => card.published_at,
         };
+        // Publishing copies what readers see of the card in lists and search; any other
+        // move keeps what was published (archiving clears it).
         let changed = sqlx::query(
             "UPDATE battlecards SET status = $3, published_version = $4, published_at = $5, \
-               status_by = $6, status_at = $7 WHERE id = $1 AND version = $2",
+               status_by = $6, status_at = $7, \
+               published_title = CASE WHEN $8 THEN $9 WHEN $10 THEN NULL ELSE published_title END, \
+               published_summary = CASE WHEN $8 THEN $11 WHEN $10 THEN NULL ELSE published_summary END, \
+               published_by = CASE WHEN $8 THEN $6 WHEN $10 THEN NULL ELSE published_by END \
+             WHERE id = $1 AND version = $2",
         )
         .bind(id)
         .bind(expected_version)
@@ -381,12 +376,14 @@ impl Battlecards {
         .bind(published_at)
         .bind(&user.name)
         .bind(now)
+        .bind(to == CardStatus::Published)
+        .bind(&content.title)
+        .bind(to == CardStatus::Archived)
+        .bind(&content.summary)
         .execute(&mut *tx)
         .await?;
         if changed.rows_affected() == 0 {
-            return Err(Error::Conflict(
-                "This card changed a moment ago. Reload and try again.".into(),
-            ));
+            return Err(Error::Conflict(Conflict::CardChangedJustNow));
         }
         match to {
             CardStatus::Published => {
@@ -420,15 +417,12 @@ impl Battlecards {
                 String::new()
             }
         );
-        activity::record(
-            &mut tx,
-            user,
-            &card.competitor_id,
-            Some(id),
-            action::CARD_STATUS,
-            &detail,
-        )
-        .await?;
+        let what = if to == CardStatus::Published {
+            action::CARD_PUBLISHED
+        } else {
+            action::CARD_STATUS
+        };
+        activity::record(&mut tx, user, &card.competitor_id, Some(id), what, &detail).await?;
         tx.commit().await?;
         self.revision.bump();
         self.editor_data(user, id).await
@@ -565,11 +559,16 @@ impl Battlecards {
         .await
     }
 
-    /// The published card for reading. Records the view.
+    /// The published card for reading; records the view. Editors opening a card reps
+    /// cannot see get a preview of its newest version (`published` false), which
+    /// records no view; everyone else gets `NotFound`.
     pub async fn rep_card(&self, user: &CurrentUser, id: &str) -> Result<RepCard> {
         let card = store::load_from(&self.db, id).await?;
-        let Some(version) = card.published_version.filter(|_| card.is_live()) else {
-            return Err(Error::NotFound);
+        let editor = user.role.at_least(Role::Editor);
+        let (version, published) = match card.published_version.filter(|_| card.is_live()) {
+            Some(version) => (version, true),
+            None if editor => (card.version, false),
+            None => return Err(Error::NotFound),
         };
         let rendered = match self.rendered.get(id, version) {
             Some(r) => r,
@@ -582,14 +581,12 @@ impl Battlecards {
             }
         };
         let votes = store::my_votes(&self.db, id, &user.id).await?;
-        self.views.record(id, &user.id);
-        Ok(render::rep_card(
-            &card,
-            version,
-            &rendered,
-            &votes,
-            user.role.at_least(Role::Editor),
-        ))
+        if published {
+            self.views.record(id, &user.id);
+        }
+        let mut rep = render::rep_card(&card, version, &rendered, &votes, editor);
+        rep.published = published;
+        Ok(rep)
     }
 
     /// A rep's "helped" / "didn't help" on one answer; a second vote replaces the first.

@@ -73,6 +73,7 @@ pub fn rep_card(
             })
             .collect(),
         can_edit,
+        published: true,
     }
 }
 

@@ -2,7 +2,6 @@
 use anyhow::Context;
 use sqlx::{AnyConnection, FromRow};
 
-use super::visible_cards_sql;
 use crate::accounts::CurrentUser;
 use crate::error::{Error, Result};
 use crate::store::Db;
@@ -19,7 +18,7 @@ pub struct CardRow {
     pub competitor_website: String,
     pub title: String,
     pub summary: String,
-    pub status: String,
+    pub status: CardStatus,
     pub version: i64,
     pub content: String,
     pub published_version: Option<i64>,
@@ -32,7 +31,7 @@ pub struct CardRow {
 
 impl CardRow {
     pub fn status(&self) -> CardStatus {
-        CardStatus::parse(&self.status).unwrap_or(CardStatus::Draft)
+        self.status
     }
 
     pub fn content(&self) -> Result<CardContent> {
@@ -90,40 +89,47 @@ struct SummaryRow {
     competitor_id: String,
     title: String,
     summary: String,
-    status: String,
-    version: i64,
+    status: CardStatus,
+    version: Option<i64>,
     published_version: Option<i64>,
-    updated_at: i64,
+    updated_at: Option<i64>,
     updated_by: String,
 }
 
-/// The cards about a competitor that `user` may see, newest first.
+/// The cards about a competitor that `user` may see, newest first. Editors see each
+/// card as it stands; readers see it as published (title, summary, version and who
+/// published it when), never the newer draft an editor is working on.
 pub async fn cards_of(
     db: &Db,
     user: &CurrentUser,
     competitor_id: &str,
 ) -> Result<Vec<BattlecardSummary>> {
-    let sql = format!(
-        "SELECT b.id, b.competitor_id, b.title, b.summary, b.status, b.version, b.published_version, \
-           b.updated_at, b.updated_by \
-         FROM battlecards b WHERE b.competitor_id = $1 AND {} ORDER BY b.updated_at DESC",
-        visible_cards_sql(user, "b")
-    );
-    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
+    const EDITORS: &str = "SELECT b.id, b.competitor_id, b.title, b.summary, b.status, b.version, \
+           b.published_version, b.updated_at, b.updated_by \
+         FROM battlecards b WHERE b.competitor_id = $1 ORDER BY b.updated_at DESC";
+    const READERS: &str = "SELECT b.id, b.competitor_id, \
+           COALESCE(b.published_title, '') AS title, COALESCE(b.published_summary, '') AS summary, \
+           'published' AS status, b.published_version AS version, b.published_version, \
+           b.published_at AS updated_at, COALESCE(b.published_by, '') AS updated_by \
+         FROM battlecards b WHERE b.competitor_id = $1 \
+           AND b.published_version IS NOT NULL AND b.status <> 'archived' \
+         ORDER BY b.published_at DESC";
+    let editor = user.role.at_least(crate::types::Role::Editor);
+    let rows: Vec<SummaryRow> = sqlx::query_as(if editor { EDITORS } else { READERS })
         .bind(competitor_id)
         .fetch_all(db.pool())
         .await?;
     Ok(rows
         .into_iter()
         .map(|r| BattlecardSummary {
-            status: CardStatus::parse(&r.status).unwrap_or(CardStatus::Draft),
+            status: r.status,
             id: r.id,
             competitor_id: r.competitor_id,
             title: r.title,
             summary: r.summary,
-            version: r.version,
+            version: r.version.unwrap_or_default(),
             published_version: r.published_version,
-            updated_at: r.updated_at,
+            updated_at: r.updated_at.unwrap_or_default(),
             updated_by: r.updated_by,
         })
         .collect())

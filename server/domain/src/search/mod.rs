@@ -198,13 +198,15 @@ struct HitRow {
     snippet: String,
     competitor_name: String,
     card_title: Option<String>,
-    card_status: Option<String>,
+    published_title: Option<String>,
+    card_status: Option<CardStatus>,
 }
 
 const SQLITE_QUERY: &str = "SELECT d.competitor_id, d.card_id, d.anchor, d.label, \
        highlight(search_fts, 0, char(2), char(3)) AS title_marked, \
        snippet(search_fts, 1, char(2), char(3), '…', 24) AS snippet, \
-       c.name AS competitor_name, b.title AS card_title, b.status AS card_status \
+       c.name AS competitor_name, b.title AS card_title, b.published_title AS published_title, \
+       b.status AS card_status \
      FROM search_fts \
      JOIN search_docs d ON d.id = search_fts.rowid \
      JOIN competitors c ON c.id = d.competitor_id \
@@ -216,7 +218,8 @@ const POSTGRES_QUERY: &str = "WITH q AS (SELECT to_tsquery('english', $1) AS q) 
      SELECT d.competitor_id, d.card_id, d.anchor, d.label, \
        ts_headline('english', d.title, q.q, 'HighlightAll=true, StartSel=' || chr(2) || ', StopSel=' || chr(3)) AS title_marked, \
        ts_headline('english', d.body, q.q, 'MaxWords=30, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \", StartSel=' || chr(2) || ', StopSel=' || chr(3)) AS snippet, \
-       c.name AS competitor_name, b.title AS card_title, b.status AS card_status \
+       c.name AS competitor_name, b.title AS card_title, b.published_title AS published_title, \
+       b.status AS card_status \
      FROM search_docs d CROSS JOIN q \
      JOIN competitors c ON c.id = d.competitor_id \
      LEFT JOIN battlecards b ON b.id = d.card_id \
@@ -276,7 +279,7 @@ pub async fn search(
 }
 
 fn hit(row: HitRow, editor: bool) -> SearchHit {
-    let status = row.card_status.as_deref().and_then(CardStatus::parse);
+    let status = row.card_status;
     let Some(card_id) = row.card_id else {
         return SearchHit {
             kind: HitKind::Competitor,
@@ -305,7 +308,13 @@ fn hit(row: HitRow, editor: bool) -> SearchHit {
     } else {
         format!("{base}#{}", row.anchor)
     };
-    let card_title = row.card_title.unwrap_or_default();
+    // Readers only ever see a card's published title: the newest one may be a draft's.
+    let card_title = if editor {
+        row.card_title
+    } else {
+        row.published_title
+    }
+    .unwrap_or_default();
     let (title, label) = match kind {
         HitKind::Card => (
             row.title_marked,

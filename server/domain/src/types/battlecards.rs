@@ -316,6 +316,9 @@ pub struct RepCard {
     pub objections: Vec<RepObjection>,
     /// Whether the reader may open the editor.
     pub can_edit: bool,
+    /// False for an editor's preview of a card that reps cannot see yet (never
+    /// published, or archived): its newest version, shown with a banner.
+    pub published: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
