@@ -144,7 +144,7 @@ mod ssr {
                     "You do not have permission to do that.".to_string(),
                     vec![],
                 ),
-                Error::Conflict(message) => (ErrorCode::Conflict, message, vec![]),
+                Error::Conflict(conflict) => (ErrorCode::Conflict, conflict.message(), vec![]),
                 Error::InvalidCredentials => (
                     ErrorCode::InvalidCredentials,
                     "The email or password is incorrect.".to_string(),

@@ -1,6 +1,6 @@
 //! The server's error type. Every variant says what failed in words a person can act
 //! on; `Unexpected` keeps the full cause chain for the logs only.
-use crate::types::FieldError;
+use crate::types::{Conflict, FieldError};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -14,8 +14,8 @@ pub enum Error {
     Unauthenticated,
     #[error("not allowed")]
     Forbidden,
-    #[error("{0}")]
-    Conflict(String),
+    #[error("conflict: {0:?}")]
+    Conflict(Conflict),
     #[error("the email or password is incorrect")]
     InvalidCredentials,
     #[error("too many attempts; retry in {retry_after_secs} s")]

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Deserialize;
 use sqlx::FromRow;
 
 use super::job::DraftRequest;
@@ -15,9 +14,12 @@ use crate::battlecards::{diff, store, Battlecards};
 use crate::cache::Cache;
 use crate::error::{Error, Result};
 use crate::jobs::{Jobs, NewJob};
+use crate::store::columns::JsonText;
 use crate::store::Db;
 use crate::time::now_ms;
-use crate::types::{Agent, Claim, DraftStatus, DraftView, JobView, Role, SaveOutcome, SectionKey};
+use crate::types::{
+    Agent, Claim, Conflict, DraftStatus, DraftView, JobView, Role, SaveOutcome, SectionKey,
+};
 
 #[derive(Clone)]
 pub struct Drafts {
@@ -32,23 +34,19 @@ pub struct Drafts {
 struct DraftRow {
     id: String,
     card_id: String,
-    agent: String,
+    agent: Agent,
     provider: String,
     model: String,
     base_version: i64,
     content: String,
-    claims: String,
+    claims: JsonText<Vec<Claim>>,
     unverified: i64,
-    notes: String,
-    keywords: String,
-    status: String,
+    notes: JsonText<Vec<String>>,
+    keywords: JsonText<Vec<String>>,
+    status: DraftStatus,
     created_by: String,
     created_at: i64,
     accepted_version: Option<i64>,
-}
-
-fn list<T: for<'de> Deserialize<'de>>(json: &str) -> Vec<T> {
-    serde_json::from_str(json).unwrap_or_default()
 }
 
 /// The subject AI jobs about a card carry, so a page finds them.
@@ -235,8 +233,8 @@ impl Drafts {
             .fetch_optional(self.db.pool())
             .await?
             .unwrap_or_else(|| ("someone".into(),));
-        let mut notes: Vec<String> = list(&row.notes);
-        if row.status == "pending" && card.version != row.base_version {
+        let mut notes = row.notes.0;
+        if row.status == DraftStatus::Pending && card.version != row.base_version {
             notes.push(format!(
                 "The card changed after this draft was written (it was version {}, now {}). Accepting is refused; ask for a new draft.",
                 row.base_version, card.version
@@ -244,8 +242,8 @@ impl Drafts {
         }
         Ok(DraftView {
             diff: diff::card_diff(card.version, &current, card.version + 1, &content),
-            agent: Agent::parse(&row.agent).unwrap_or(Agent::BattlecardWriter),
-            status: DraftStatus::parse(&row.status).unwrap_or(DraftStatus::Pending),
+            agent: row.agent,
+            status: row.status,
             id: row.id,
             card_title: card.title.clone(),
             card_id: card.id,
@@ -258,10 +256,10 @@ impl Drafts {
             base_version: row.base_version,
             card_version: card.version,
             content,
-            claims: list::<Claim>(&row.claims),
+            claims: row.claims.0,
             unverified: row.unverified.max(0) as u32,
             notes,
-            keywords: list(&row.keywords),
+            keywords: row.keywords.0,
             accepted_version: row.accepted_version,
         })
     }
@@ -270,14 +268,13 @@ impl Drafts {
     /// the draft was written: accepting would silently drop those changes.
     pub async fn accept(&self, user: &CurrentUser, id: &str) -> Result<SaveOutcome> {
         let row = self.row(user, id).await?;
-        if row.status != "pending" {
-            return Err(Error::Conflict(format!(
-                "This draft was already {}.",
-                row.status
-            )));
+        if row.status != DraftStatus::Pending {
+            return Err(Error::Conflict(Conflict::DraftDecided {
+                status: row.status,
+            }));
         }
         let content = store::parse_content(&row.content)?;
-        let claims: Vec<Claim> = list(&row.claims);
+        let claims = row.claims.0;
         let note = format!(
             "AI draft accepted ({}, {} claims, {} unverified)",
             row.provider,
@@ -296,9 +293,7 @@ impl Drafts {
             )
             .await?;
         let SaveOutcome::Saved { version, .. } = &outcome else {
-            return Err(Error::Conflict(
-                "The card changed after this draft was written. Ask for a new draft so nobody's edits are lost.".into(),
-            ));
+            return Err(Error::Conflict(Conflict::DraftOutdated));
         };
         self.decide(user, id, DraftStatus::Accepted, Some(*version))
             .await?;
@@ -307,11 +302,10 @@ impl Drafts {
 
     pub async fn discard(&self, user: &CurrentUser, id: &str) -> Result<()> {
         let row = self.row(user, id).await?;
-        if row.status != "pending" {
-            return Err(Error::Conflict(format!(
-                "This draft was already {}.",
-                row.status
-            )));
+        if row.status != DraftStatus::Pending {
+            return Err(Error::Conflict(Conflict::DraftDecided {
+                status: row.status,
+            }));
         }
         self.decide(user, id, DraftStatus::Discarded, None).await
     }
@@ -335,9 +329,7 @@ impl Drafts {
         .execute(self.db.pool())
         .await?;
         if done.rows_affected() == 0 {
-            return Err(Error::Conflict(
-                "Someone else decided on this draft a moment ago.".into(),
-            ));
+            return Err(Error::Conflict(Conflict::DraftDecidedJustNow));
         }
         Ok(())
     }

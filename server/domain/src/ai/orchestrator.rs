@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::events::{Audience, Events};
 use crate::store::{new_id, Db};
 use crate::time::now_ms;
-use crate::types::{Agent, AiStatus, BudgetLine, Event};
+use crate::types::{Agent, AiStatus, BudgetLine, Conflict, Event};
 
 /// Which provider writes drafts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -467,7 +467,7 @@ impl Orchestrator {
         let (all_tokens, all_cost) = self.used(None, month).await?;
         let provider = self
             .provider(self.settings.provider)
-            .map_err(|_| Error::Conflict("The configured AI provider is missing.".into()))?;
+            .map_err(|_| Error::Conflict(Conflict::ProviderMissing))?;
         let answers = match (admin && ping, &self.external, self.settings.provider) {
             (true, Some(p), ProviderChoice::OpenAi) => Some(p.ping().await),
             _ => None,

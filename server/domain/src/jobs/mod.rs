@@ -17,7 +17,7 @@ use crate::accounts::CurrentUser;
 use crate::events::{Audience, Events};
 use crate::store::{new_id, Db};
 use crate::time::now_ms;
-use crate::types::{Event, JobList, JobState, JobView, Role};
+use crate::types::{Conflict, Event, JobList, JobState, JobView, Role};
 use crate::{Error, Result};
 
 pub use worker::{Committed, Finish, JobContext, JobError, JobHandler, WorkerPool};
@@ -281,7 +281,7 @@ impl Jobs {
                 .await?;
                 self.get(user, id).await
             }
-            _ => Err(Error::Conflict("This job has already finished.".into())),
+            _ => Err(Error::Conflict(Conflict::JobFinished)),
         }
     }
 

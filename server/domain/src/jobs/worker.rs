@@ -43,7 +43,7 @@ impl From<crate::Error> for JobError {
                     .collect::<Vec<_>>()
                     .join(" "),
             ),
-            crate::Error::Conflict(message) => JobError::Fail(message),
+            crate::Error::Conflict(conflict) => JobError::Fail(conflict.message()),
             crate::Error::Forbidden => {
                 JobError::Fail("Its owner is no longer allowed to do this.".into())
             }

@@ -15,7 +15,7 @@ use crate::jobs::{Jobs, NewJob};
 use crate::store::{new_id, Db};
 use crate::time::now_ms;
 use crate::types::{
-    source_limits as limits, Role, SnapshotView, SourceKind, SourceStatus, SourceView,
+    source_limits as limits, Conflict, Role, SnapshotView, SourceKind, SourceStatus, SourceView,
 };
 
 pub use fetch::{FetchPolicy, Fetcher};
@@ -125,9 +125,7 @@ impl Sources {
         user.require(Role::Editor)?;
         let source = self.get(id).await?;
         if source.kind != SourceKind::Note {
-            return Err(Error::Conflict(
-                "Only pasted notes can be edited; refresh a web page instead.".into(),
-            ));
+            return Err(Error::Conflict(Conflict::NotANote));
         }
         let (title, text) = check_note(title, text)?;
         let mut tx = self.db.pool().begin().await?;
@@ -201,7 +199,7 @@ impl Sources {
         user.require(Role::Editor)?;
         let mut source = self.get(id).await?;
         if source.kind != SourceKind::Web {
-            return Err(Error::Conflict("Notes have nothing to fetch.".into()));
+            return Err(Error::Conflict(Conflict::NothingToFetch));
         }
         let running = self
             .jobs
@@ -291,10 +289,9 @@ impl Sources {
             return Err(Error::NotFound);
         }
         if row.try_get::<i64, _>("sources")? as usize >= limits::PER_COMPETITOR {
-            return Err(Error::Conflict(format!(
-                "A competitor can have at most {} sources; remove some first.",
-                limits::PER_COMPETITOR
-            )));
+            return Err(Error::Conflict(Conflict::TooManySources {
+                limit: limits::PER_COMPETITOR,
+            }));
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! The SQL database: one `sqlx::Any` pool whose queries run unchanged on SQLite and
 //! PostgreSQL. Portable column types only (TEXT, BIGINT, BLOB/BYTEA); `$n` placeholders.
 //! Whatever differs between the two lives in [`dialect`].
+pub mod columns;
 pub mod dialect;
 
 use std::time::Duration;

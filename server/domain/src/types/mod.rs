@@ -244,9 +244,11 @@ pub mod limits {
 mod ai;
 mod battlecards;
 mod competitors;
+mod conflicts;
 mod jobs;
 pub mod merge;
 pub use ai::*;
 pub use battlecards::*;
 pub use competitors::*;
+pub use conflicts::Conflict;
 pub use jobs::*;
