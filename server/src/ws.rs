@@ -135,11 +135,17 @@ impl Connection {
                     }
                 }
                 event = events.recv() => match event {
-                    Ok(envelope) => {
-                        if self.may_receive(&envelope) && !send(&mut socket, &envelope.event).await {
-                            break None;
+                    Ok(envelope) => match self.may_receive(&envelope).await {
+                        Delivery::Send => {
+                            if !send(&mut socket, &envelope.event).await {
+                                break None;
+                            }
                         }
-                    }
+                        Delivery::Skip => {}
+                        Delivery::SignedOut => {
+                            break Some((4401, "Your session has ended. Sign in again."));
+                        }
+                    },
                     Err(RecvError::Lagged(skipped)) => {
                         tracing::warn!(skipped, "a WebSocket fell behind and skipped events");
                     }
@@ -173,11 +179,72 @@ impl Connection {
         metrics::gauge!("websocket_connections").decrement(1.0);
     }
 
-    fn may_receive(&self, envelope: &Envelope) -> bool {
+    /// Whether this socket's user may receive `envelope` now. Events for admins and for
+    /// a watched card are checked against the user's role and the card's visibility as
+    /// they stand at delivery, not as they stood when the socket opened or the card was
+    /// watched: a demoted admin gets no admin events, and a card that became invisible
+    /// (archived, unpublished) is unwatched.
+    async fn may_receive(&mut self, envelope: &Envelope) -> Delivery {
         match &envelope.audience {
-            Audience::User(id) => *id == self.user.id,
-            Audience::Admins => self.user.role == Role::Admin,
-            Audience::Card(id) => self.watching.as_ref().is_some_and(|(card, _)| card == id),
+            Audience::User(id) => Delivery::only_if(*id == self.user.id),
+            Audience::Admins => {
+                if self.user.role != Role::Admin {
+                    return Delivery::Skip;
+                }
+                if !self.refresh_user().await {
+                    return Delivery::SignedOut;
+                }
+                Delivery::only_if(self.user.role == Role::Admin)
+            }
+            Audience::Card(id) => {
+                if !self.watching.as_ref().is_some_and(|(card, _)| card == id) {
+                    return Delivery::Skip;
+                }
+                if !self.refresh_user().await {
+                    return Delivery::SignedOut;
+                }
+                let visible = self
+                    .services
+                    .battlecards()
+                    .check_visible(&self.user, id)
+                    .await;
+                match visible {
+                    Ok(()) => {
+                        // A demoted editor no longer shows as editing.
+                        if let Some((_, editing)) = &mut self.watching {
+                            *editing &= self.user.role.at_least(Role::Editor);
+                        }
+                        Delivery::Send
+                    }
+                    Err(domain::Error::Unexpected(e)) => {
+                        tracing::warn!(error = ?e, "could not re-check a watched card");
+                        Delivery::Skip
+                    }
+                    Err(_) => {
+                        self.unwatch().await;
+                        Delivery::Skip
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reloads the user behind this socket (role, disabled); false when the session no
+    /// longer signs anyone in. A store hiccup keeps the user as they were.
+    async fn refresh_user(&mut self) -> bool {
+        let Some((auth, _)) = &self.login else {
+            return true;
+        };
+        match self.services.accounts().authenticate(auth).await {
+            Ok(Some(user)) if user.id == self.user.id => {
+                self.user = user;
+                true
+            }
+            Ok(_) => false,
+            Err(e) => {
+                tracing::warn!(error = ?e, "could not re-check a WebSocket's user");
+                true
+            }
         }
     }
 
@@ -263,7 +330,7 @@ impl Connection {
     }
 
     /// Whether the session behind this socket still signs this user in.
-    async fn still_signed_in(&self) -> bool {
+    async fn still_signed_in(&mut self) -> bool {
         let Some((auth, id)) = &self.login else {
             return true;
         };
@@ -284,13 +351,24 @@ impl Connection {
                 return true;
             }
         }
-        match self.services.accounts().authenticate(auth).await {
-            Ok(Some(user)) => user.id == self.user.id,
-            Ok(None) => false,
-            Err(e) => {
-                tracing::warn!(error = ?e, "could not re-check a WebSocket's user");
-                true
-            }
+        self.refresh_user().await
+    }
+}
+
+/// What to do with an event on its way to a socket.
+enum Delivery {
+    Send,
+    Skip,
+    /// The socket's session no longer signs its user in: close it.
+    SignedOut,
+}
+
+impl Delivery {
+    fn only_if(allowed: bool) -> Self {
+        if allowed {
+            Delivery::Send
+        } else {
+            Delivery::Skip
         }
     }
 }

@@ -166,10 +166,8 @@ backend_test!(presence_on_a_card);
 /// Two instances sharing PostgreSQL and Redis: a job started through A (whose workers
 /// run it) is seen live on a socket connected to B, which runs no workers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn events_cross_instances_over_redis() {
-    if !Backend::PostgresRedis.available() {
-        return;
-    }
+async fn postgres_redis_events_cross_instances() {
+    Backend::PostgresRedis.require();
     let site = Site::start().await;
     let a = TestApp::spawn_with(Backend::PostgresRedis, &[ALLOW_LOCAL]).await;
     let b = a.another_instance(&[("JOB_WORKERS", "0")]).await;
@@ -183,3 +181,100 @@ async fn events_cross_instances_over_redis() {
     assert_progress_in_order(&events, &job, "/snapshots/");
     on_b.close().await;
 }
+
+async fn user_id(who: &crate::common::Browser) -> String {
+    let (_, me) = who.call("/api/auth/whoami", &[]).await;
+    me["id"].as_str().expect("signed in").to_string()
+}
+
+/// Access is checked when an event is delivered, not only when the socket opened or
+/// the card was watched: a viewer stops hearing about a card once it is archived, and
+/// a demoted admin stops receiving admin events.
+async fn sockets_follow_access_changes(backend: Backend) {
+    use crate::common::cards::{card_with, editor, full_content, publish, set_status};
+    use domain::events::Audience;
+    use domain::types::Event;
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signed_up("Ann Admin", "ann@example.com").await;
+    let other_admin = app.user_with_role(&admin, "abe@example.com", "admin").await;
+    let viewer = app
+        .user_with_role(&admin, "vic@example.com", "viewer")
+        .await;
+    let (_, card, _) = card_with(&admin, "Acme", &full_content("Acme card")).await;
+    publish(&admin, &card).await;
+    let presence = |e: &Value| e["type"] == "presence";
+
+    let mut vic = Socket::open(&app.base, &viewer).await;
+    vic.send(json!({"type": "watch", "card_id": card, "editing": false}))
+        .await;
+    vic.events_until(WAIT, presence).await;
+    let mut ann = Socket::open(&app.base, &admin).await;
+    ann.send(json!({"type": "watch", "card_id": card, "editing": true}))
+        .await;
+    let seen = vic.events_until(WAIT, presence).await;
+    assert_eq!(
+        presence_names(seen.last().unwrap()).len(),
+        2,
+        "both are there"
+    );
+
+    // Archived: the viewer may no longer see the card, so hears nothing more of it.
+    let version = editor(&admin, &card).await["version"].as_i64().unwrap();
+    let (status, body) = set_status(&admin, &card, "archived", version).await;
+    assert_eq!(status, 200, "{body}");
+    let mut abe = Socket::open(&app.base, &other_admin).await;
+    abe.send(json!({"type": "watch", "card_id": card, "editing": false}))
+        .await;
+    let (vic_id, abe_id) = (user_id(&viewer).await, user_id(&other_admin).await);
+    let ids = |e: &Value| -> Vec<String> {
+        e["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["user_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Ann soon sees Abe there and the viewer gone (the viewer's socket let go of the
+    // card when the next event about it found it invisible).
+    ann.events_until(WAIT, |e| {
+        presence(e) && ids(e).contains(&abe_id) && !ids(e).contains(&vic_id)
+    })
+    .await;
+    vic.assert_silent(Duration::from_millis(700)).await;
+
+    // Admin events reach admins only as long as they are admins.
+    let notice = || Event::Notification {
+        title: "Provider down".into(),
+        body: "The AI provider stopped answering.".into(),
+        link: None,
+    };
+    app.services()
+        .events()
+        .publish(Audience::Admins, notice())
+        .await;
+    let notified = |e: &Value| e["type"] == "notification";
+    abe.events_until(WAIT, notified).await;
+    let (status, body) = admin
+        .call(
+            "/api/admin/set_role",
+            &[("user_id", &abe_id), ("role", "editor")],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    app.services()
+        .events()
+        .publish(Audience::Admins, notice())
+        .await;
+    ann.events_until(WAIT, notified).await;
+    match abe.next_event(Duration::from_millis(700)).await {
+        Ok(Some(event)) => assert!(
+            event["type"] != "notification",
+            "a demoted admin got an admin event: {event}"
+        ),
+        Ok(None) | Err(_) => {}
+    }
+    ann.close().await;
+    abe.close().await;
+    vic.close().await;
+}
+backend_test!(sockets_follow_access_changes);
