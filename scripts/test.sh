@@ -62,15 +62,32 @@ else
   printf '!!! Start them (see README) to run everything.\033[0m\n\n'
 fi
 
+# --- Formatting and lints: warnings fail the run ---
+step "cargo fmt --check"
+cargo fmt --all -- --check
+record "Formatting (cargo fmt --check)                         passed"
+step "cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+record "Lints (cargo clippy -D warnings)                       passed"
+
 # --- Rust: unit and integration tests ---
 step "Rust unit and integration tests (SQLite${SERVICES:+ and $SERVICES})"
-cargo test -p domain -p app -p export -p server
-record "Rust unit tests (domain, app, server)                 passed"
+TEST_PACKAGES=(-p domain -p app -p export -p server)
+if [ -n "$SERVICES" ]; then
+  cargo test "${TEST_PACKAGES[@]}"
+else
+  # Left out by name, never run-and-passed: every test of the PostgreSQL + Redis half.
+  skipped="$(cargo test "${TEST_PACKAGES[@]}" -- --list 2>/dev/null | grep -E 'postgres_redis.*: test$' | sed 's/: test$//' || true)"
+  cargo test "${TEST_PACKAGES[@]}" -- --skip postgres_redis
+  printf '\n\033[1;33mSKIPPED (PostgreSQL/Redis not running): %s tests\033[0m\n' "$(printf '%s\n' "$skipped" | grep -c . || true)"
+  printf '  %s\n' $skipped
+fi
+record "Rust unit tests (domain, app, export, server)          passed"
 record "Integration tests on SQLite                            passed"
 if [ -n "$SERVICES" ]; then
   record "Integration tests on PostgreSQL + Redis                passed"
 else
-  record "Integration tests on PostgreSQL + Redis                SKIPPED (servers not available)"
+  record "Integration tests on PostgreSQL + Redis                SKIPPED by name (servers not available)"
 fi
 
 # --- The browser bundle must not reach server-only crates ---
@@ -88,6 +105,14 @@ record "WASM build check (frontend for wasm32)                 passed"
 # --- End to end: release build, fresh database, Playwright in Chromium ---
 step "release build for the browser tests"
 cargo leptos build --release
+step "the browser bundle carries no build-machine paths"
+for leak in "$CARGO_HOME_DIR" "$HOME/" "$ROOT" "registry/src/"; do
+  if grep -qaF "$leak" "$SITE_ROOT"/pkg/*.wasm "$SITE_ROOT"/pkg/*.js; then
+    echo "error: the browser bundle contains the build path \"$leak\"" >&2
+    exit 1
+  fi
+done
+record "Bundle free of build-machine paths                     passed"
 step "Playwright against the release build on a fresh database"
 OUTRIVAL_BIN="$CARGO_TARGET_DIR/release/outrival" OUTRIVAL_SITE_ROOT="$SITE_ROOT" \
   end2end/run-against-fresh-server.sh

@@ -89,10 +89,8 @@ async fn killed_worker_job_finishes_once(backend: Backend) {
 backend_test!(killed_worker_job_finishes_once);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_postgres_workers_never_run_a_job_twice() {
-    if !Backend::PostgresRedis.available() {
-        return;
-    }
+async fn postgres_redis_workers_never_run_a_job_twice() {
+    Backend::PostgresRedis.require();
     const JOBS: usize = 200;
     let site = Site::start().await;
     let app = TestApp::spawn_with(Backend::PostgresRedis, &[("JOB_WORKERS", "0")]).await;

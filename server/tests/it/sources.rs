@@ -243,6 +243,12 @@ async fn internal_addresses_are_refused(backend: Backend) {
         format!("http://[::1]:{port}/pricing"),
         "http://10.0.0.1/admin".to_string(),
         "http://169.254.169.254/latest/meta-data/".to_string(),
+        // IPv6 forms that carry an internal IPv4 address.
+        format!("http://[::7f00:1]:{port}/pricing"),
+        format!("http://[::ffff:0:7f00:1]:{port}/pricing"),
+        format!("http://[2002:7f00:1::1]:{port}/pricing"),
+        "http://[2002:a9fe:a9fe::1]/latest/meta-data/".to_string(),
+        format!("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]:{port}/pricing"),
     ] {
         let job = fetch(&editor, &acme, &url).await;
         assert_eq!(job["state"], "failed", "{url}: {job}");

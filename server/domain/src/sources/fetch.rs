@@ -75,7 +75,29 @@ pub fn is_internal(ip: IpAddr) -> bool {
                 return is_internal(IpAddr::V4(v4));
             }
             let s = v6.segments();
+            let v4_at = |hi: u16, lo: u16| {
+                IpAddr::V4(std::net::Ipv4Addr::new(
+                    (hi >> 8) as u8,
+                    hi as u8,
+                    (lo >> 8) as u8,
+                    lo as u8,
+                ))
+            };
+            // Forms that carry an IPv4 address and reach it: IPv4-compatible ::a.b.c.d
+            // (deprecated, still routed by some stacks), IPv4-translated
+            // ::ffff:0:a.b.c.d, and 6to4 2002:aabb:ccdd::/48.
+            if s[..6] == [0, 0, 0, 0, 0, 0] && !v6.is_loopback() && !v6.is_unspecified() {
+                return is_internal(v4_at(s[6], s[7]));
+            }
+            if s[..4] == [0, 0, 0, 0] && s[4] == 0xFFFF && s[5] == 0 {
+                return is_internal(v4_at(s[6], s[7]));
+            }
+            if s[0] == 0x2002 && is_internal(v4_at(s[1], s[2])) {
+                return true;
+            }
             v6.is_loopback()
+                || (s[0] == 0x2001 && s[1] == 0) // Teredo 2001::/32 relays to any IPv4 it names
+                || (s[0] == 0x0100 && s[1..4] == [0, 0, 0]) // discard-only 100::/64
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (s[0] & 0xFE00) == 0xFC00 // unique local fc00::/7 (incl. fd00:ec2::254)
@@ -426,10 +448,29 @@ mod tests {
             "fe80::1",
             "::ffff:127.0.0.1",
             "ff02::1",
+            "::7f00:1",
+            "::127.0.0.1",
+            "::a9fe:a9fe",
+            "::ffff:0:127.0.0.1",
+            "::ffff:0:a00:1",
+            "2002:7f00:1::1",
+            "2002:a9fe:a9fe::",
+            "2002:c0a8:101::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "2001::1",
+            "64:ff9b::7f00:1",
+            "64:ff9b:1::a00:1",
+            "100::1",
         ] {
             assert!(is_internal(ip.parse().unwrap()), "{ip} should be internal");
         }
-        for ip in ["93.184.216.34", "8.8.8.8", "2606:4700::1111"] {
+        for ip in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700::1111",
+            "2002:5db8:d822::1",
+            "2001:4860:4860::8888",
+        ] {
             assert!(!is_internal(ip.parse().unwrap()), "{ip} should be public");
         }
     }

@@ -1,6 +1,7 @@
 //! `spawn_app`, the backends and a cookie-keeping browser-like client.
 mod browser;
 pub mod live;
+mod logs;
 pub mod site;
 
 use std::net::SocketAddr;
@@ -18,6 +19,7 @@ pub use browser::{assert_error, excerpt, field_error, Browser};
 fn server_runtime() -> &'static tokio::runtime::Runtime {
     static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
     RUNTIME.get_or_init(|| {
+        logs::install();
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("test-server")
@@ -40,16 +42,23 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// False (with a loud message) when the test command was told to skip the
-    /// PostgreSQL/Redis half because those servers are not on this machine.
-    pub fn available(self) -> bool {
+    /// Fails the test unless this backend's servers are there. The test command leaves the
+    /// PostgreSQL/Redis tests out by name (`--skip postgres_redis`, listing each as
+    /// skipped) on a machine without those servers; a test that runs anyway there —
+    /// or in CI, where nothing may be skipped — fails rather than pass unrun.
+    pub fn require(self) {
         if self == Backend::PostgresRedis
             && std::env::var("OUTRIVAL_SKIP_SERVICES").as_deref() == Ok("1")
         {
-            eprintln!("SKIPPED (PostgreSQL/Redis not available; OUTRIVAL_SKIP_SERVICES=1)");
-            return false;
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI runs every PostgreSQL + Redis test; start the servers (see services.md)"
+            );
+            panic!(
+                "PostgreSQL/Redis are not available (OUTRIVAL_SKIP_SERVICES=1): run this test \
+                 where they are, or leave it out with --skip postgres_redis"
+            );
         }
-        true
     }
 }
 
@@ -294,6 +303,10 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        // The test failed while this app ran: show what the server logged.
+        if std::thread::panicking() {
+            logs::print_recent();
+        }
         if let Some((tx, _)) = self.running.take() {
             let _ = tx.send(());
         }
@@ -312,9 +325,8 @@ macro_rules! backend_test {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres_redis() {
-                if $crate::common::Backend::PostgresRedis.available() {
-                    super::$name($crate::common::Backend::PostgresRedis).await
-                }
+                $crate::common::Backend::PostgresRedis.require();
+                super::$name($crate::common::Backend::PostgresRedis).await
             }
         }
     };
