@@ -1,6 +1,7 @@
 //! `AppError`: what a failed request tells the person using the app. It carries a
 //! human sentence, a stable code, per-field messages and the request id — never SQL,
-//! a stack trace or a panic message.
+//! a stack trace or a panic message. On the wire it is the one error shape every
+//! Outrival endpoint answers with: `{"error":{"code","message","request_id",…}}`.
 use std::collections::BTreeMap;
 
 use domain::types::FieldError;
@@ -15,9 +16,18 @@ pub enum ErrorCode {
     BadRequest,
     Validation,
     Unauthenticated,
+    /// A live-update socket opened without a session.
+    SignInRequired,
     Forbidden,
+    /// A state-changing request from another site.
+    CsrfRejected,
+    /// A live-update socket opened from another site.
+    OriginRejected,
     NotFound,
+    MethodNotAllowed,
     Conflict,
+    /// The request body is larger than the configured limit.
+    PayloadTooLarge,
     InvalidCredentials,
     Throttled,
     AccountDisabled,
@@ -31,10 +41,17 @@ impl ErrorCode {
         match self {
             ErrorCode::BadRequest => 400,
             ErrorCode::Validation => 422,
-            ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::Forbidden | ErrorCode::AccountDisabled => 403,
+            ErrorCode::Unauthenticated
+            | ErrorCode::SignInRequired
+            | ErrorCode::InvalidCredentials => 401,
+            ErrorCode::Forbidden
+            | ErrorCode::CsrfRejected
+            | ErrorCode::OriginRejected
+            | ErrorCode::AccountDisabled => 403,
             ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Conflict => 409,
+            ErrorCode::PayloadTooLarge => 413,
             ErrorCode::Throttled => 429,
             ErrorCode::Unavailable => 503,
             ErrorCode::Internal => 500,
@@ -43,19 +60,62 @@ impl ErrorCode {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(into = "Envelope", from = "Envelope")]
 #[error("{message}")]
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
     /// Messages to show next to individual fields.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
     /// What the person typed (never passwords), so a form re-rendered after a plain
     /// form post keeps it.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub values: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+
+/// The wire form of an error: everything inside one `error` object.
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    error: Body,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Body {
+    code: ErrorCode,
+    message: String,
+    /// Always present (null when unknown), so clients can rely on the key.
+    #[serde(default)]
+    request_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    fields: Vec<FieldError>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    values: BTreeMap<String, String>,
+}
+
+impl From<AppError> for Envelope {
+    fn from(e: AppError) -> Self {
+        Envelope {
+            error: Body {
+                code: e.code,
+                message: e.message,
+                request_id: e.request_id,
+                fields: e.fields,
+                values: e.values,
+            },
+        }
+    }
+}
+
+impl From<Envelope> for AppError {
+    fn from(Envelope { error: e }: Envelope) -> Self {
+        AppError {
+            code: e.code,
+            message: e.message,
+            fields: e.fields,
+            values: e.values,
+            request_id: e.request_id,
+        }
+    }
 }
 
 impl AppError {

@@ -84,6 +84,14 @@ pub fn annotate(mut error: AppError) -> AppError {
             http::StatusCode::from_u16(error.code.status()),
         ) {
             options.set_status(status);
+            // A server function's error body is JSON; Leptos leaves its type unset.
+            // (Pages whose data failed keep their HTML type.)
+            if parts.uri.path().starts_with("/api/") {
+                options.insert_header(
+                    http::header::CONTENT_TYPE,
+                    http::HeaderValue::from_static("application/json"),
+                );
+            }
         }
     }
     error

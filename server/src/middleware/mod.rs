@@ -3,5 +3,6 @@ pub mod auth;
 pub mod csrf;
 pub mod metrics;
 pub mod rep_pages;
+pub mod request_id;
 pub mod security;
 pub mod spliced;

@@ -12,6 +12,7 @@ mod jobs;
 mod live;
 mod operations;
 mod providers;
+mod refusals;
 mod rep_view;
 mod restart;
 mod search;
