@@ -153,16 +153,22 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// Failures of the server-function machinery itself. On the server the only ones
+    /// a request can cause are reading its arguments and body (undecodable JSON or
+    /// form data, invalid UTF-8, a number out of range, nesting too deep, a missing
+    /// argument, the wrong method): the caller's mistake, so 400, never 500. In the
+    /// browser, `Deserialization` means the answer could not be read.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         let error = match value {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::new(
                 ErrorCode::Unavailable,
                 "Outrival could not be reached. Check your connection and try again.",
             ),
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::new(
-                ErrorCode::BadRequest,
-                "The request was incomplete or malformed. Reload the page and try again.",
-            ),
+            ServerFnErrorErr::Args(detail)
+            | ServerFnErrorErr::MissingArg(detail)
+            | ServerFnErrorErr::UnsupportedRequestMethod(detail) => malformed(&detail),
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(detail) => malformed(&detail),
             _ => AppError::new(
                 ErrorCode::Internal,
                 "Something went wrong on our side. Please try again.",
@@ -174,6 +180,30 @@ impl FromServerFnError for AppError {
         let error = crate::api::ssr::annotate(error);
         error
     }
+}
+
+/// A request whose arguments could not be read. The reader's own words (e.g. "EOF
+/// while parsing a value at line 1 column 20") help whoever built the request; they
+/// never hold our data, but are cut to one short line all the same.
+fn malformed(detail: &str) -> AppError {
+    #[cfg(feature = "ssr")]
+    tracing::info!(detail, "refused a request that could not be read");
+    let detail: String = detail
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(160)
+        .collect();
+    let detail = detail.trim();
+    let message = if detail.is_empty() {
+        "The request was incomplete or malformed. Reload the page and try again.".to_string()
+    } else {
+        format!(
+            "The request was incomplete or malformed ({detail}). Reload the page and try again."
+        )
+    };
+    AppError::new(ErrorCode::BadRequest, message)
 }
 
 #[cfg(feature = "ssr")]
@@ -219,6 +249,7 @@ mod ssr {
                     vec![],
                 ),
                 Error::Limited(message) => (ErrorCode::Throttled, message, vec![]),
+                Error::BadInput(message) => (ErrorCode::BadRequest, message, vec![]),
                 Error::AccountDisabled => (
                     ErrorCode::AccountDisabled,
                     "This account is disabled. Ask an admin to re-enable it.".to_string(),

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use app::error::ErrorCode;
 use app::{shell, App};
+use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -15,7 +16,6 @@ use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -27,7 +27,7 @@ use crate::error::HttpError;
 use crate::middleware::csrf::{self, CsrfConfig};
 use crate::middleware::rep_pages::{self, RepPages};
 use crate::middleware::security::{self, CspNonce, SecurityConfig};
-use crate::middleware::{auth, metrics, request_id};
+use crate::middleware::{auth, body_limit, metrics, request_id};
 use crate::startup::AppState;
 use crate::{export, health, ws};
 
@@ -124,7 +124,9 @@ pub fn router(
                 .layer(from_fn(metrics::track))
                 .layer(from_fn_with_state(settings.security, security::headers))
                 .layer(CompressionLayer::new())
-                .layer(RequestBodyLimitLayer::new(settings.body_limit)),
+                // One limit for every body: ours, not axum's built-in 2 MB one.
+                .layer(DefaultBodyLimit::disable())
+                .layer(from_fn_with_state(settings.body_limit, body_limit::limit)),
         )
         .with_state(state)
 }

@@ -146,7 +146,8 @@ impl Competitors {
             .bind(like_pattern(&query))
             .bind(validate::tag_key(q.tag.trim()))
             .bind(PER_PAGE as i64)
-            .bind(((page - 1) * PER_PAGE) as i64)
+            // In i64: any u32 page times the page size fits, where u32 would overflow.
+            .bind((i64::from(page) - 1) * i64::from(PER_PAGE))
             .fetch_all(self.db.pool())
             .await?;
         // The total rides on every row; past the last page there are none, so 0.
