@@ -97,10 +97,16 @@ pub fn annotate(mut error: AppError) -> AppError {
     error
 }
 
-/// A same-site path to go to after signing in; anything else becomes `/`.
+/// A same-site path to go to after signing in; anything else (or anything longer
+/// than a real address) becomes `/`.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && path.len() <= domain::types::limits::NEXT_MAX =>
+        {
             path.to_string()
         }
         _ => "/".to_string(),
