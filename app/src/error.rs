@@ -1,6 +1,7 @@
 //! `AppError`: what a failed request tells the person using the app. It carries a
 //! human sentence, a stable code, per-field messages and the request id — never SQL,
-//! a stack trace or a panic message.
+//! a stack trace or a panic message. On the wire it is the one error shape every
+//! Outrival endpoint answers with: `{"error":{"code","message","request_id",…}}`.
 use std::collections::BTreeMap;
 
 use domain::types::FieldError;
@@ -15,9 +16,18 @@ pub enum ErrorCode {
     BadRequest,
     Validation,
     Unauthenticated,
+    /// A live-update socket opened without a session.
+    SignInRequired,
     Forbidden,
+    /// A state-changing request from another site.
+    CsrfRejected,
+    /// A live-update socket opened from another site.
+    OriginRejected,
     NotFound,
+    MethodNotAllowed,
     Conflict,
+    /// The request body is larger than the configured limit.
+    PayloadTooLarge,
     InvalidCredentials,
     Throttled,
     AccountDisabled,
@@ -31,10 +41,17 @@ impl ErrorCode {
         match self {
             ErrorCode::BadRequest => 400,
             ErrorCode::Validation => 422,
-            ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::Forbidden | ErrorCode::AccountDisabled => 403,
+            ErrorCode::Unauthenticated
+            | ErrorCode::SignInRequired
+            | ErrorCode::InvalidCredentials => 401,
+            ErrorCode::Forbidden
+            | ErrorCode::CsrfRejected
+            | ErrorCode::OriginRejected
+            | ErrorCode::AccountDisabled => 403,
             ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Conflict => 409,
+            ErrorCode::PayloadTooLarge => 413,
             ErrorCode::Throttled => 429,
             ErrorCode::Unavailable => 503,
             ErrorCode::Internal => 500,
@@ -43,19 +60,62 @@ impl ErrorCode {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(into = "Envelope", from = "Envelope")]
 #[error("{message}")]
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
     /// Messages to show next to individual fields.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
     /// What the person typed (never passwords), so a form re-rendered after a plain
     /// form post keeps it.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub values: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+
+/// The wire form of an error: everything inside one `error` object.
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    error: Body,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Body {
+    code: ErrorCode,
+    message: String,
+    /// Always present (null when unknown), so clients can rely on the key.
+    #[serde(default)]
+    request_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    fields: Vec<FieldError>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    values: BTreeMap<String, String>,
+}
+
+impl From<AppError> for Envelope {
+    fn from(e: AppError) -> Self {
+        Envelope {
+            error: Body {
+                code: e.code,
+                message: e.message,
+                request_id: e.request_id,
+                fields: e.fields,
+                values: e.values,
+            },
+        }
+    }
+}
+
+impl From<Envelope> for AppError {
+    fn from(Envelope { error: e }: Envelope) -> Self {
+        AppError {
+            code: e.code,
+            message: e.message,
+            fields: e.fields,
+            values: e.values,
+            request_id: e.request_id,
+        }
+    }
 }
 
 impl AppError {
@@ -93,16 +153,22 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// Failures of the server-function machinery itself. On the server the only ones
+    /// a request can cause are reading its arguments and body (undecodable JSON or
+    /// form data, invalid UTF-8, a number out of range, nesting too deep, a missing
+    /// argument, the wrong method): the caller's mistake, so 400, never 500. In the
+    /// browser, `Deserialization` means the answer could not be read.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         let error = match value {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::new(
                 ErrorCode::Unavailable,
                 "Outrival could not be reached. Check your connection and try again.",
             ),
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::new(
-                ErrorCode::BadRequest,
-                "The request was incomplete or malformed. Reload the page and try again.",
-            ),
+            ServerFnErrorErr::Args(detail)
+            | ServerFnErrorErr::MissingArg(detail)
+            | ServerFnErrorErr::UnsupportedRequestMethod(detail) => malformed(&detail),
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(detail) => malformed(&detail),
             _ => AppError::new(
                 ErrorCode::Internal,
                 "Something went wrong on our side. Please try again.",
@@ -114,6 +180,30 @@ impl FromServerFnError for AppError {
         let error = crate::api::ssr::annotate(error);
         error
     }
+}
+
+/// A request whose arguments could not be read. The reader's own words (e.g. "EOF
+/// while parsing a value at line 1 column 20") help whoever built the request; they
+/// never hold our data, but are cut to one short line all the same.
+fn malformed(detail: &str) -> AppError {
+    #[cfg(feature = "ssr")]
+    tracing::info!(detail, "refused a request that could not be read");
+    let detail: String = detail
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(160)
+        .collect();
+    let detail = detail.trim();
+    let message = if detail.is_empty() {
+        "The request was incomplete or malformed. Reload the page and try again.".to_string()
+    } else {
+        format!(
+            "The request was incomplete or malformed ({detail}). Reload the page and try again."
+        )
+    };
+    AppError::new(ErrorCode::BadRequest, message)
 }
 
 #[cfg(feature = "ssr")]
@@ -159,6 +249,7 @@ mod ssr {
                     vec![],
                 ),
                 Error::Limited(message) => (ErrorCode::Throttled, message, vec![]),
+                Error::BadInput(message) => (ErrorCode::BadRequest, message, vec![]),
                 Error::AccountDisabled => (
                     ErrorCode::AccountDisabled,
                     "This account is disabled. Ask an admin to re-enable it.".to_string(),

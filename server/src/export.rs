@@ -2,16 +2,19 @@
 //! for the published version). The document is built on the blocking pool; the file
 //! name comes from the card but can carry no path or header syntax.
 use app::components::format::format_time;
+use app::error::ErrorCode;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Extension;
 use domain::accounts::CurrentUser;
 use domain::battlecards::ExportData;
 use domain::time::now_ms;
 use domain::types::{SectionKey, OBJECTIONS_LABEL};
-use http::{header, HeaderMap, HeaderValue, StatusCode};
+use http::{header, HeaderValue};
 use serde::Deserialize;
 
+use crate::error::HttpError;
 use crate::startup::AppState;
 
 #[derive(Deserialize)]
@@ -87,34 +90,30 @@ pub fn document(data: &ExportData, exported_at: String) -> export::CardDocument 
     }
 }
 
-fn error(status: StatusCode, code: &str, message: &str, headers: &HeaderMap) -> Response {
-    let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok());
-    let body = serde_json::json!({ "error": { "code": code, "message": message, "request_id": request_id } });
-    (status, Json(body)).into_response()
+/// The export failed on our side (logged with its cause by the caller).
+fn failed() -> HttpError {
+    HttpError::new(ErrorCode::Internal, "The export failed. Please try again.")
 }
 
 pub async fn card(
     State(state): State<AppState>,
-    Path((id, format)): Path<(String, String)>,
-    Query(query): Query<ExportQuery>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    query: Result<Query<ExportQuery>, QueryRejection>,
     user: Option<Extension<CurrentUser>>,
-    headers: HeaderMap,
-) -> Response {
+) -> Result<Response, HttpError> {
     let Some(Extension(user)) = user else {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "unauthenticated",
+        return Err(HttpError::new(
+            ErrorCode::Unauthenticated,
             "Sign in to export cards.",
-            &headers,
-        );
+        ));
     };
+    let Path((id, format)) = path.map_err(HttpError::unreadable)?;
+    let Query(query) = query.map_err(HttpError::unreadable)?;
     let Some(format) = Format::parse(&format) else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "not_found",
+        return Err(HttpError::new(
+            ErrorCode::NotFound,
             "Export as pdf or docx.",
-            &headers,
-        );
+        ));
     };
     let data = match state
         .services
@@ -123,18 +122,11 @@ pub async fn card(
         .await
     {
         Ok(data) => data,
-        Err(domain::Error::NotFound) => {
-            return error(StatusCode::NOT_FOUND, "not_found", "not found", &headers)
-        }
-        Err(e) => {
+        Err(domain::Error::Unexpected(e)) => {
             tracing::error!(error = ?e, card.id = %id, "export failed");
-            return error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "The export failed. Please try again.",
-                &headers,
-            );
+            return Err(failed());
         }
+        Err(refusal) => return Err(refusal.into()),
     };
     let doc = document(&data, format_time(now_ms()));
     let started = std::time::Instant::now();
@@ -147,21 +139,11 @@ pub async fn card(
         Ok(Ok(bytes)) => bytes,
         Ok(Err(e)) => {
             tracing::error!(error = ?e, card.id = %id, "export failed");
-            return error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "The export failed. Please try again.",
-                &headers,
-            );
+            return Err(failed());
         }
         Err(e) => {
             tracing::error!(error = %e, card.id = %id, "export task failed");
-            return error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "The export failed. Please try again.",
-                &headers,
-            );
+            return Err(failed());
         }
     };
     tracing::info!(card.id = %id, bytes = bytes.len(), ms = started.elapsed().as_millis() as u64, "card exported");
@@ -169,7 +151,7 @@ pub async fn card(
     let filename = export::safe_filename(&stem, format.extension());
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    (
+    Ok((
         [
             (
                 header::CONTENT_TYPE,
@@ -183,5 +165,5 @@ pub async fn card(
         ],
         bytes,
     )
-        .into_response()
+        .into_response())
 }

@@ -1,18 +1,29 @@
 //! Liveness, readiness and the Prometheus scrape endpoint.
+use std::collections::BTreeMap;
 use std::time::Duration;
 
+use app::error::ErrorCode;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use secrecy::ExposeSecret;
-use serde_json::json;
+use serde::Serialize;
 
+use crate::error::HttpError;
 use crate::startup::AppState;
 
 /// The process is up (plain text: also the benchmark's baseline route).
 pub async fn live() -> &'static str {
     "ok"
+}
+
+/// What `/health/ready` reports: a verdict, and each check's result (`ok` or
+/// `failed: …`). A report, not an error: it has the same shape either way.
+#[derive(Serialize)]
+struct Readiness {
+    status: &'static str,
+    checks: BTreeMap<&'static str, String>,
 }
 
 /// The process can serve: the database (and Redis, when configured) answer.
@@ -24,15 +35,15 @@ pub async fn ready(State(state): State<AppState>) -> Response {
         Ok(Err(e)) => Err(format!("{e}")),
         Err(_) => Err("timed out after 2 s".to_string()),
     };
-    let mut checks = serde_json::Map::new();
+    let mut checks = BTreeMap::new();
     let mut healthy = true;
-    let mut note = |name: &str, result: Result<(), String>| {
+    let mut note = |name: &'static str, result: Result<(), String>| {
         healthy &= result.is_ok();
         checks.insert(
-            name.into(),
-            json!(result
+            name,
+            result
                 .map(|_| "ok".to_string())
-                .unwrap_or_else(|e| format!("failed: {e}"))),
+                .unwrap_or_else(|e| format!("failed: {e}")),
         );
     };
     note("database", database);
@@ -49,26 +60,36 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
     };
-    (status, Json(json!({ "status": word, "checks": checks }))).into_response()
+    let report = Readiness {
+        status: word,
+        checks,
+    };
+    (status, Json(report)).into_response()
 }
 
 /// Prometheus text format. Requires the bearer token when `METRICS_TOKEN` is set.
-pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn metrics(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
     if let Some(token) = &state.metrics_token {
         let given = headers
             .get("authorization")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
         if given != Some(token.expose_secret()) {
-            return (StatusCode::UNAUTHORIZED, "metrics need a bearer token").into_response();
+            return Err(HttpError::new(
+                ErrorCode::Unauthenticated,
+                "Metrics need a bearer token (Authorization: Bearer <METRICS_TOKEN>).",
+            ));
         }
     }
     let (in_use, idle) = state.services.db().pool_usage();
     metrics::gauge!("db_pool_connections", "state" => "in_use").set(in_use as f64);
     metrics::gauge!("db_pool_connections", "state" => "idle").set(idle as f64);
-    (
+    Ok((
         [(http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.prometheus.render(),
     )
-        .into_response()
+        .into_response())
 }

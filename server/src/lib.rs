@@ -5,6 +5,7 @@
 
 pub mod ai_config;
 pub mod config;
+pub mod error;
 pub mod export;
 pub mod health;
 pub mod middleware;

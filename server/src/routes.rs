@@ -2,8 +2,11 @@
 //! app (pages and server functions) behind sessions, authentication and CSRF checks.
 use std::sync::Arc;
 
+use app::error::ErrorCode;
 use app::{shell, App};
+use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use domain::Services;
@@ -13,7 +16,6 @@ use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -21,10 +23,11 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 use tower_sessions::SessionManagerLayer;
 
+use crate::error::HttpError;
 use crate::middleware::csrf::{self, CsrfConfig};
 use crate::middleware::rep_pages::{self, RepPages};
 use crate::middleware::security::{self, CspNonce, SecurityConfig};
-use crate::middleware::{auth, metrics};
+use crate::middleware::{auth, body_limit, metrics, request_id};
 use crate::startup::AppState;
 use crate::{export, health, ws};
 
@@ -106,9 +109,11 @@ pub fn router(
         .route("/metrics", get(health::metrics))
         .nest_service("/pkg", assets)
         .merge(pages)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(from_fn(request_id::scope))
                 .layer(
                     TraceLayer::new_for_http()
                         .make_span_with(|req: &Request<_>| {
@@ -122,19 +127,27 @@ pub fn router(
                 .layer(from_fn(metrics::track))
                 .layer(from_fn_with_state(settings.security, security::headers))
                 .layer(CompressionLayer::new())
-                .layer(RequestBodyLimitLayer::new(settings.body_limit)),
+                // One limit for every body: ours, not axum's built-in 2 MB one.
+                .layer(DefaultBodyLimit::disable())
+                .layer(from_fn_with_state(settings.body_limit, body_limit::limit)),
         )
         .with_state(state)
 }
 
-/// A panic becomes a plain 500 (the request id travels in the response header).
-fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> http::Response<axum::body::Body> {
+/// A panic becomes a 500 that says nothing of it.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked");
-    http::Response::builder()
-        .status(http::StatusCode::INTERNAL_SERVER_ERROR)
-        .header(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")
-        .body(axum::body::Body::from(
-            "Something went wrong on our side. Please try again.",
-        ))
-        .expect("static response")
+    HttpError::new(
+        ErrorCode::Internal,
+        "Something went wrong on our side. Please try again.",
+    )
+    .into_response()
+}
+
+/// A known address asked with a method it does not take.
+async fn method_not_allowed() -> HttpError {
+    HttpError::new(
+        ErrorCode::MethodNotAllowed,
+        "This address does not take that method.",
+    )
 }

@@ -7,22 +7,24 @@
 //! disabled account) by the next re-check.
 use std::time::Duration;
 
+use app::error::ErrorCode;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
 use domain::accounts::CurrentUser;
 use domain::events::{Audience, Envelope};
 use domain::sessions::{SessionAuth, AUTH_KEY};
 use domain::types::{ClientMessage, Event, PresenceEntry, Role};
 use domain::Services;
-use http::{header, HeaderMap, StatusCode};
+use http::{header, HeaderMap};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
 use tower_sessions::session::Id;
 use tower_sessions::session_store::SessionStore;
 use tower_sessions::Session;
 
+use crate::error::HttpError;
 use crate::middleware::csrf::same_origin;
 use crate::startup::AppState;
 
@@ -35,27 +37,18 @@ const SESSION_RECHECK: Duration = Duration::from_secs(30);
 /// Largest message a browser may send (they are tiny JSON commands).
 const MAX_MESSAGE: usize = 16 * 1024;
 
-fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
-    (
-        status,
-        axum::Json(serde_json::json!({ "error": { "code": code, "message": message } })),
-    )
-        .into_response()
-}
-
 pub async fn socket(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
     session: Session,
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
-) -> Response {
+) -> Result<Response, HttpError> {
     let Some(Extension(user)) = user else {
-        return refuse(
-            StatusCode::UNAUTHORIZED,
-            "sign_in_required",
+        return Err(HttpError::new(
+            ErrorCode::SignInRequired,
             "Sign in to receive live updates.",
-        );
+        ));
     };
     // Browsers always send Origin on a WebSocket handshake; a page on another site must
     // not ride on this user's cookie.
@@ -66,21 +59,17 @@ pub async fn socket(
             .is_ok_and(|o| same_origin(o, host, &state.public_origin));
         if !ours {
             tracing::warn!(origin = ?origin, "refused a WebSocket from another origin");
-            return refuse(
-                StatusCode::FORBIDDEN,
-                "origin_rejected",
+            return Err(HttpError::new(
+                ErrorCode::OriginRejected,
                 "This connection came from another site and was refused.",
-            );
+            ));
         }
     }
-    let upgrade = match upgrade {
-        Ok(u) => u,
-        Err(rejection) => return rejection.into_response(),
-    };
+    let upgrade = upgrade.map_err(HttpError::unreadable)?;
     let auth = session.get::<SessionAuth>(AUTH_KEY).await.ok().flatten();
     let session_id = session.id();
     let services = state.services.clone();
-    upgrade
+    Ok(upgrade
         .max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)
         // Messages are tiny; the 128 KiB default buffers made an idle socket cost
@@ -96,7 +85,7 @@ pub async fn socket(
                 login: auth.zip(session_id),
             };
             connection.run(socket).await;
-        })
+        }))
 }
 
 struct Connection {

@@ -84,12 +84,21 @@ pub fn annotate(mut error: AppError) -> AppError {
             http::StatusCode::from_u16(error.code.status()),
         ) {
             options.set_status(status);
+            // A server function's error body is JSON; Leptos leaves its type unset.
+            // (Pages whose data failed keep their HTML type.)
+            if parts.uri.path().starts_with("/api/") {
+                options.insert_header(
+                    http::header::CONTENT_TYPE,
+                    http::HeaderValue::from_static("application/json"),
+                );
+            }
         }
     }
     error
 }
 
-/// A same-origin path to go to after signing in; anything else becomes `/`.
+/// A same-origin path to go to after signing in; anything else (or anything longer
+/// than a real address) becomes `/`.
 ///
 /// `next` comes from the URL, so it is read the way a browser would read it in a
 /// `Location` header (WHATWG URL rules): browsers drop tabs and newlines and treat `\`
@@ -102,7 +111,10 @@ pub fn safe_next(next: Option<&str>) -> String {
     let Some(raw) = next else {
         return HOME.into();
     };
-    if !raw.starts_with('/') || raw.chars().any(|c| c.is_control() || c == '\\') {
+    if !raw.starts_with('/')
+        || raw.len() > domain::types::limits::NEXT_MAX
+        || raw.chars().any(|c| c.is_control() || c == '\\')
+    {
         return HOME.into();
     }
     let base = url::Url::parse("http://outrival.invalid/").expect("a valid base URL");

@@ -26,6 +26,10 @@ pub enum Error {
     /// it lifts.
     #[error("{0}")]
     Limited(String),
+    /// The request carried something no field can hold (e.g. a NUL character); the
+    /// message says what.
+    #[error("{0}")]
+    BadInput(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -41,6 +45,9 @@ impl From<sqlx::Error> for Error {
     fn from(error: sqlx::Error) -> Self {
         match error {
             sqlx::Error::RowNotFound => Error::NotFound,
+            ref text if crate::store::dialect::is_unstorable_text(text) => Error::BadInput(
+                "Text cannot contain NUL characters; remove them and try again.".into(),
+            ),
             other => Error::Unexpected(anyhow::Error::new(other).context("database query failed")),
         }
     }

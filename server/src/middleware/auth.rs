@@ -3,14 +3,17 @@
 use std::net::SocketAddr;
 
 use app::api::ssr::ClientIp;
+use app::error::ErrorCode;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::accounts::CurrentUser;
 use domain::sessions::{SessionAuth, AUTH_KEY, SEEN_KEY};
 use domain::Services;
-use http::{Method, StatusCode};
+use http::Method;
 use tower_sessions::Session;
+
+use crate::error::HttpError;
 
 fn client_ip(req: &Request, trust_proxy: bool) -> String {
     if trust_proxy {
@@ -82,11 +85,11 @@ async fn slide_expiry(session: &Session, services: &Services) {
 }
 
 fn unavailable() -> Response {
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
+    HttpError::new(
+        ErrorCode::Unavailable,
         "Outrival cannot reach its session store right now. Please try again shortly.",
     )
-        .into_response()
+    .into_response()
 }
 
 /// Applied to page routes only: anonymous visitors of private pages go to sign in

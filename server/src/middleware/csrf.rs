@@ -2,10 +2,13 @@
 //! as coming from another site, or whose Origin is not ours, is refused with 403.
 //! Requests without either header do not come from a browser and pass (the JSON API
 //! authenticates them by key, never by cookie).
+use app::error::ErrorCode;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use http::{header, Method, StatusCode};
+use http::{header, Method};
+
+use crate::error::HttpError;
 
 #[derive(Clone)]
 pub struct CsrfConfig {
@@ -56,21 +59,11 @@ pub async fn protect(State(config): State<CsrfConfig>, req: Request, next: Next)
         Ok(()) => next.run(req).await,
         Err(why) => {
             tracing::warn!(reason = %why, path = %req.uri().path(), "refused a cross-origin request");
-            let request_id = headers
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            (
-                StatusCode::FORBIDDEN,
-                axum::Json(serde_json::json!({
-                    "error": {
-                        "code": "csrf_rejected",
-                        "message": "This request came from another site and was refused.",
-                        "request_id": request_id,
-                    }
-                })),
+            HttpError::new(
+                ErrorCode::CsrfRejected,
+                "This request came from another site and was refused.",
             )
-                .into_response()
+            .into_response()
         }
     }
 }

@@ -23,6 +23,7 @@ use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 
 use super::security::CspNonce;
 use super::spliced::{accepts_gzip, Spliced};
+use crate::error::HttpError;
 
 /// Every kept page together stays under this many bytes; past it the store starts over.
 const MAX_BYTES: usize = 32 * 1024 * 1024;
@@ -144,11 +145,11 @@ pub async fn serve(
         Ok(body) => body,
         Err(e) => {
             tracing::error!(error = %e, "failed to render a rep view");
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
+            return HttpError::new(
+                app::error::ErrorCode::Internal,
                 "Something went wrong on our side. Please try again.",
             )
-                .into_response();
+            .into_response();
         }
     };
     parts.headers.remove(header::CONTENT_LENGTH);

@@ -48,6 +48,8 @@ backend_test!(first_user_becomes_admin_and_stays_signed_in);
 
 async fn anonymous_pages_redirect_to_sign_in(backend: Backend) {
     let app = TestApp::spawn(backend).await;
+    // Once set up (before, visitors are sent to set it up: see `newcomers`).
+    app.signed_up("Ada Admin", "ada@example.com").await;
     let res = app.browser().get("/admin/users?page=2").await;
     assert_eq!(res.status(), 303);
     assert_eq!(
@@ -56,7 +58,7 @@ async fn anonymous_pages_redirect_to_sign_in(backend: Backend) {
     );
     let (status, body) = app.browser().call("/api/dashboard/figures", &[]).await;
     assert_eq!(status, 401);
-    assert_eq!(body["code"], "unauthenticated");
+    assert_eq!(body["error"]["code"], "unauthenticated");
 }
 backend_test!(anonymous_pages_redirect_to_sign_in);
 
@@ -146,9 +148,12 @@ async fn wrong_password_and_unknown_email_answer_alike(backend: Backend) {
         )
         .await;
     assert_eq!((s1, s2), (401, 401));
-    assert_eq!(wrong["code"], "invalid_credentials");
-    assert_eq!(wrong["message"], unknown["message"]);
-    assert_eq!(wrong["message"], "The email or password is incorrect.");
+    assert_eq!(wrong["error"]["code"], "invalid_credentials");
+    assert_eq!(wrong["error"]["message"], unknown["error"]["message"]);
+    assert_eq!(
+        wrong["error"]["message"],
+        "The email or password is incorrect."
+    );
     assert!(b.session_id().is_none());
 }
 backend_test!(wrong_password_and_unknown_email_answer_alike);
@@ -183,9 +188,9 @@ async fn repeated_failures_lock_the_account(backend: Backend) {
         )
         .await;
     assert_eq!(status, 429, "{body}");
-    assert_eq!(body["code"], "throttled");
+    assert_eq!(body["error"]["code"], "throttled");
     assert_eq!(
-        body["message"],
+        body["error"]["message"],
         "Too many failed sign-in attempts. Try again in 15 minutes."
     );
     // Even the right password waits for the lockout to end.
@@ -196,7 +201,10 @@ async fn repeated_failures_lock_the_account(backend: Backend) {
         )
         .await;
     assert_eq!(status, 429, "{body}");
-    assert!(body["message"].as_str().unwrap().contains("Try again in"));
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Try again in"));
 }
 backend_test!(repeated_failures_lock_the_account);
 
@@ -357,7 +365,7 @@ async fn sign_up_validates_every_field(backend: Backend) {
     for (fields, field, expected) in cases {
         let (status, body) = b.call("/api/auth/signup", &fields).await;
         assert_eq!(status, 422, "{field}: {body}");
-        assert_eq!(body["code"], "validation");
+        assert_eq!(body["error"]["code"], "validation");
         let message =
             field_error(&body, field).unwrap_or_else(|| panic!("no error for {field}: {body}"));
         assert!(
@@ -365,7 +373,7 @@ async fn sign_up_validates_every_field(backend: Backend) {
             "{field}: {message:?} should mention {expected:?}"
         );
         assert!(
-            body["values"].get("password").is_none(),
+            body["error"]["values"].get("password").is_none(),
             "passwords are never echoed back"
         );
     }
@@ -590,7 +598,7 @@ async fn change_password_is_throttled_like_sign_in(backend: Backend) {
     }
     let (status, body) = change("Wrong-Guess-Number-3").await;
     assert_eq!(status, 429, "the third wrong guess locks: {body}");
-    assert_eq!(body["code"], "throttled");
+    assert_eq!(body["error"]["code"], "throttled");
     // Locked: even the right current password waits, and so does signing in.
     let (status, body) = change(PASSWORD).await;
     assert_eq!(status, 429, "{body}");

@@ -41,7 +41,7 @@ async fn viewers_are_refused_admin_functions(backend: Backend) {
         for (path, fields) in &calls {
             let (status, body) = who.call(path, fields).await;
             assert_eq!(status, 403, "{path}: {body}");
-            assert_eq!(body["code"], "forbidden");
+            assert_eq!(body["error"]["code"], "forbidden");
         }
     }
     let (status, page) = viewer.page("/admin/users").await;
@@ -135,7 +135,7 @@ async fn admin_changes_roles_and_disables_accounts(backend: Backend) {
         )
         .await;
     assert_eq!(status, 403);
-    assert_eq!(body["code"], "account_disabled");
+    assert_eq!(body["error"]["code"], "account_disabled");
 
     let (status, _) = admin
         .call(

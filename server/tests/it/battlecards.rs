@@ -154,9 +154,9 @@ async fn the_workflow_allows_only_its_transitions(backend: Backend) {
         assert_eq!(status, answer, "step {step}, → {to}: {body}");
         match answer {
             200 => assert_eq!(body["status"], to),
-            403 => assert_eq!(body["code"], "forbidden"),
-            404 => assert_eq!(body["code"], "not_found"),
-            _ => assert_eq!(body["code"], "conflict"),
+            403 => assert_eq!(body["error"]["code"], "forbidden"),
+            404 => assert_eq!(body["error"]["code"], "not_found"),
+            _ => assert_eq!(body["error"]["code"], "conflict"),
         }
         let data = editor(&admin, &card).await;
         assert_eq!(data["status"], after, "step {step}");
@@ -385,7 +385,7 @@ async fn invalid_content_is_refused_field_by_field(backend: Backend) {
     ]);
     let (status, body) = save(&admin, &card, v, &bad).await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (422, Some("validation")),
         "{body}"
     );

@@ -40,7 +40,7 @@ pub async fn ask_for_draft(who: &Browser, card: &str) -> (u16, Value) {
 #[track_caller]
 pub fn assert_limited(answer: &(u16, Value), why: &str) {
     assert_error(answer, 429, "throttled");
-    let message = answer.1["message"].as_str().unwrap_or_default();
+    let message = answer.1["error"]["message"].as_str().unwrap_or_default();
     assert!(message.contains(why), "{}", answer.1);
 }
 
@@ -235,7 +235,7 @@ async fn unverified_claims_block_publishing(backend: Backend) {
     let refused = set_status(&admin, &card, "published", version).await;
     assert_error(&refused, 409, "conflict");
     assert!(
-        refused.1["message"]
+        refused.1["error"]["message"]
             .as_str()
             .unwrap()
             .contains("1 AI claim"),

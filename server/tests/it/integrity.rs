@@ -19,7 +19,7 @@ async fn corrupt_claims_keep_a_card_from_being_published(backend: Backend) {
         .unwrap();
     let (status, body) = set_status(&admin, &card, "published", version).await;
     assert_eq!(status, 500, "refused as a fault, not published: {body}");
-    assert_eq!(body["code"], "internal", "{body}");
+    assert_eq!(body["error"]["code"], "internal", "{body}");
     assert!(
         !body.to_string().contains("fal\\\""),
         "the stored text does not leak: {body}"

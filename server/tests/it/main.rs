@@ -4,6 +4,7 @@ mod common;
 
 mod accounts;
 mod admin;
+mod bad_input;
 mod battlecards;
 mod competitors;
 mod drafts;
@@ -16,6 +17,7 @@ mod operations;
 mod providers;
 mod races;
 mod readers;
+mod refusals;
 mod rep_view;
 mod restart;
 mod search;

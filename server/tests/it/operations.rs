@@ -104,7 +104,7 @@ async fn pages_are_compressed_for_browsers_that_ask(backend: Backend) {
         let res = app
             .browser()
             .client
-            .get(format!("{}/login", app.base))
+            .get(format!("{}/signup", app.base))
             .header("accept-encoding", asked)
             .send()
             .await

@@ -278,7 +278,7 @@ async fn viewers_cannot_tell_a_draft_from_a_missing_card(backend: Backend) {
         assert_error(missing_answer, 404, "not_found");
         let (same, other) = (&draft_answer.1, &missing_answer.1);
         assert_eq!(
-            same["message"], other["message"],
+            same["error"]["message"], other["error"]["message"],
             "{path}: a draft looks missing"
         );
     }

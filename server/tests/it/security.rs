@@ -54,7 +54,7 @@ backend_test!(cross_origin_posts_are_refused);
 
 async fn responses_carry_security_headers(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let res = app.browser().get("/login").await;
+    let res = app.browser().get("/signup").await;
     assert_eq!(res.status(), 200);
     let headers = res.headers().clone();
     let csp = headers["content-security-policy"]

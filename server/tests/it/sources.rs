@@ -191,7 +191,10 @@ async fn notes_and_bad_source_input(backend: Backend) {
         assert_error(&answer, 422, "validation");
         let message = field_error(&answer.1, "url").unwrap_or_default();
         assert!(message.contains(says), "{url}: {message}");
-        assert_eq!(answer.1["values"]["url"], url, "what was typed is kept");
+        assert_eq!(
+            answer.1["error"]["values"]["url"], url,
+            "what was typed is kept"
+        );
     }
     add_url(&admin, &acme, "https://acme.example/pricing").await;
     let answer = admin

@@ -43,6 +43,7 @@ impl Accounts {
         per_page: u32,
     ) -> Result<Page<UserSummary>> {
         actor.require(Role::Admin)?;
+        crate::search::check_query("query", query)?;
         let (page, per_page) = clamp_page(page, per_page);
         users::page(&self.db, query, page, per_page).await
     }

@@ -55,6 +55,9 @@ pub async fn insert(
 
 /// The pending, unexpired invitation for `token`, if any.
 pub async fn find_pending(db: &Db, token: &str) -> crate::Result<Option<PendingInvitation>> {
+    if token.trim().chars().count() > crate::types::limits::INVITE_MAX {
+        return Ok(None);
+    }
     let row: Option<(String, Option<String>, Role)> = sqlx::query_as(
         "SELECT id, email, role FROM invitations WHERE token_hash = $1 \
          AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2",

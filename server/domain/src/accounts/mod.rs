@@ -393,6 +393,13 @@ impl Accounts {
         let mut errors = FieldErrors::default();
         if current_password.expose_secret().is_empty() {
             errors.add("current_password", "Enter your current password.");
+        } else if current_password.expose_secret().chars().count()
+            > crate::types::limits::PASSWORD_MAX
+        {
+            errors.add(
+                "current_password",
+                "A password can be at most 128 characters.",
+            );
         }
         check_new_password(
             &mut errors,

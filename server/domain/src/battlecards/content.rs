@@ -40,6 +40,15 @@ pub fn parse_title(title: &str) -> std::result::Result<String, String> {
     }
 }
 
+/// The note saved with a version ("what changed").
+pub fn parse_note(note: &str) -> Result<String> {
+    let note = note.trim().to_string();
+    if note.chars().count() > limits::NOTE_MAX {
+        return Err(crate::Error::field("note", too_long(limits::NOTE_MAX)));
+    }
+    Ok(note)
+}
+
 /// Returns the content as it will be stored, or every problem found. Objections with
 /// neither text nor answer are dropped; new ones get an id.
 pub fn normalise(content: &CardContent) -> Result<CardContent> {

@@ -214,7 +214,7 @@ impl Battlecards {
     ) -> Result<SaveOutcome> {
         let current = self.editable(user, id).await?;
         let content = content::normalise(content)?;
-        let note: String = note.trim().chars().take(limits::NOTE_MAX).collect();
+        let note = content::parse_note(note)?;
         self.commit_version(
             &current,
             user,
@@ -516,16 +516,18 @@ impl Battlecards {
         let current: Vec<&str> = content.objections.iter().map(|o| o.id.as_str()).collect();
         let mut seen: Vec<&str> = Vec::new();
         for id in order {
+            // Quoted back cut short: an id is a few characters, whatever was sent.
+            let quoted: String = id.chars().take(40).collect();
             if !current.contains(&id.as_str()) {
                 return Err(Error::field(
                     "order",
-                    format!("“{id}” is not an objection on this card."),
+                    format!("“{quoted}” is not an objection on this card."),
                 ));
             }
             if seen.contains(&id.as_str()) {
                 return Err(Error::field(
                     "order",
-                    format!("“{id}” appears twice in the new order."),
+                    format!("“{quoted}” appears twice in the new order."),
                 ));
             }
             seen.push(id);

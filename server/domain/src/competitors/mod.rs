@@ -13,8 +13,8 @@ use crate::search;
 use crate::store::{new_id, Db};
 use crate::time::now_ms;
 use crate::types::{
-    Competitor, CompetitorDetail, CompetitorInput, CompetitorList, CompetitorQuery, CompetitorRow,
-    CompetitorSort, Page, Role,
+    competitor_limits as limits, Competitor, CompetitorDetail, CompetitorInput, CompetitorList,
+    CompetitorQuery, CompetitorRow, CompetitorSort, Page, Role,
 };
 use validate::Fields;
 
@@ -121,6 +121,13 @@ impl Competitors {
     }
 
     pub async fn list(&self, user: &CurrentUser, q: &CompetitorQuery) -> Result<CompetitorList> {
+        search::check_query("q", &q.q)?;
+        if q.tag.trim().chars().count() > limits::TAG_MAX {
+            return Err(Error::field(
+                "tag",
+                format!("A tag is at most {} characters.", limits::TAG_MAX),
+            ));
+        }
         let page = q.page.max(1);
         let order = match q.sort {
             CompetitorSort::Name => "c.name_key ASC",
@@ -140,13 +147,14 @@ impl Competitors {
              ORDER BY {order} LIMIT $4 OFFSET $5",
             visible = visible_cards_sql(user, "b"),
         );
-        let query = q.q.trim().chars().take(100).collect::<String>();
+        let query = q.q.trim();
         let rows: Vec<ListRow> = sqlx::query_as(&sql)
-            .bind(&query)
-            .bind(like_pattern(&query))
+            .bind(query)
+            .bind(like_pattern(query))
             .bind(validate::tag_key(q.tag.trim()))
             .bind(PER_PAGE as i64)
-            .bind(((page - 1) * PER_PAGE) as i64)
+            // In i64: any u32 page times the page size fits, where u32 would overflow.
+            .bind((i64::from(page) - 1) * i64::from(PER_PAGE))
             .fetch_all(self.db.pool())
             .await?;
         // The total rides on every row; past the last page there are none, so 0.

@@ -10,6 +10,7 @@ use sqlx::{AnyConnection, FromRow};
 use crate::accounts::CurrentUser;
 use crate::markdown::to_plain_text;
 use crate::store::{Backend, Db};
+use crate::types::limits::QUERY_MAX;
 use crate::types::{CardContent, CardStatus, HitKind, Role, SearchHit, SearchResults, SectionKey};
 
 /// Which readers a row is for.
@@ -31,6 +32,18 @@ impl Scope {
             Scope::CardPublished => "card_published",
         }
     }
+}
+
+/// A search typed into a box: refused at `field` when longer than anyone would type
+/// (a long one would only make the database work for nothing).
+pub fn check_query(field: &str, query: &str) -> crate::Result<()> {
+    if query.trim().chars().count() > QUERY_MAX {
+        return Err(crate::Error::field(
+            field,
+            format!("A search can be at most {QUERY_MAX} characters."),
+        ));
+    }
+    Ok(())
 }
 
 /// Words longer than this are cut; more words than `MAX_TERMS` are ignored.
@@ -235,6 +248,7 @@ pub async fn search(
     query: &str,
     limit: i64,
 ) -> crate::Result<SearchResults> {
+    check_query("q", query)?;
     let words = terms(query);
     let query = query.trim().chars().take(200).collect::<String>();
     if words.is_empty() {

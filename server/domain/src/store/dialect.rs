@@ -81,6 +81,16 @@ impl Backend {
     }
 }
 
+/// Whether the database refused to store a text because of a character in it: the
+/// NUL character, which PostgreSQL's text type cannot hold (SQLite stores it).
+pub fn is_unstorable_text(error: &sqlx::Error) -> bool {
+    match error {
+        // character_not_in_repertoire, untranslatable_character
+        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("22021") | Some("22P05")),
+        _ => false,
+    }
+}
+
 /// Makes sure the SQLite file's folder exists and that the file is created on first start.
 pub(crate) fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
     let rest = url

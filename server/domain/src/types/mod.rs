@@ -239,6 +239,12 @@ pub mod limits {
     pub const EMAIL_MAX: usize = 254;
     pub const PASSWORD_MIN: usize = 12;
     pub const PASSWORD_MAX: usize = 128;
+    /// A search or filter typed into a box (people, competitors, everything).
+    pub const QUERY_MAX: usize = 500;
+    /// An invitation code (they are 43 characters).
+    pub const INVITE_MAX: usize = 100;
+    /// The local path to return to after signing in.
+    pub const NEXT_MAX: usize = 2_000;
 }
 
 mod ai;

@@ -146,7 +146,7 @@ impl Browser {
 
 /// The message a JSON error gives for `field`.
 pub fn field_error(body: &Value, field: &str) -> Option<String> {
-    body["fields"]
+    body["error"]["fields"]
         .as_array()?
         .iter()
         .find(|f| f["field"] == field)
@@ -158,7 +158,7 @@ pub fn field_error(body: &Value, field: &str) -> Option<String> {
 #[track_caller]
 pub fn assert_error(answer: &(u16, Value), status: u16, code: &str) {
     assert_eq!(
-        (answer.0, answer.1["code"].as_str()),
+        (answer.0, answer.1["error"]["code"].as_str()),
         (status, Some(code)),
         "{}",
         answer.1
