@@ -186,7 +186,7 @@ impl Connection {
                 Delivery::only_if(self.user.role == Role::Admin)
             }
             Audience::Card(id) => {
-                if !self.watching.as_ref().is_some_and(|(card, _)| card == id) {
+                if self.watching.as_ref().is_none_or(|(card, _)| card != id) {
                     return Delivery::Skip;
                 }
                 if !self.refresh_user().await {

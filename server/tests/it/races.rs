@@ -49,7 +49,7 @@ async fn simultaneous_first_sign_ups_make_one_admin(backend: Backend) {
     for (status, body) in results.iter().filter(|(s, _)| *s != 200) {
         assert_eq!(*status, 422, "{body}");
         assert!(
-            field_error(&body, "invite").is_some_and(|m| m.contains("invitation")),
+            field_error(body, "invite").is_some_and(|m| m.contains("invitation")),
             "{body}"
         );
     }
