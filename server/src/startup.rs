@@ -190,6 +190,13 @@ const DRAIN_GRACE: Duration = Duration::from_secs(20);
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         tracing::info!(config = ?config, "starting Outrival");
+        if config.metrics_token.is_none() {
+            tracing::warn!(
+                "METRICS_TOKEN is unset: /metrics is open to anyone who can reach {}; \
+                 set METRICS_TOKEN or block /metrics at the proxy if that is not only your scraper",
+                config.bind_addr
+            );
+        }
         let services = build_services(&config).await?;
         let sessions = services.sessions().clone();
         let workers = (config.job_workers > 0).then(|| services.start_workers(config.job_workers));

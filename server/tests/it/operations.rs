@@ -62,6 +62,39 @@ async fn metrics_count_requests_logins_and_pool(backend: Backend) {
 }
 backend_test!(metrics_count_requests_logins_and_pool);
 
+async fn invented_methods_and_paths_add_no_metric_series(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let tag = uuid::Uuid::new_v4().simple().to_string()[..12].to_uppercase();
+    let methods: Vec<String> = ["BREW", "PURGEX", "ZZ"]
+        .iter()
+        .map(|m| format!("{m}{tag}"))
+        .collect();
+    let client = &app.browser().client;
+    for method in &methods {
+        for path in ["/health/live", "/login", &format!("/made-up-{tag}")] {
+            let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let res = client
+                .request(method, format!("{}{path}", app.base))
+                .send()
+                .await
+                .unwrap();
+            assert!(res.status().is_client_error(), "{path}: {}", res.status());
+        }
+    }
+    let (status, text) = app.browser().page("/metrics").await;
+    assert_eq!(status, 200);
+    for method in &methods {
+        assert!(!text.contains(method.as_str()), "{method} became a label");
+    }
+    assert!(
+        !text.to_lowercase().contains(&tag.to_lowercase()),
+        "the made-up path became a label"
+    );
+    assert!(text.contains("method=\"other\""), "{text}");
+    assert!(text.contains("route=\"unmatched\""), "{text}");
+}
+backend_test!(invented_methods_and_paths_add_no_metric_series);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_can_require_a_token() {
     let app = TestApp::spawn_with(Backend::Sqlite, &[("METRICS_TOKEN", "s3cret-token")]).await;
