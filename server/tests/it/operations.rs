@@ -98,16 +98,25 @@ backend_test!(invented_methods_and_paths_add_no_metric_series);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_can_require_a_token() {
     let app = TestApp::spawn_with(Backend::Sqlite, &[("METRICS_TOKEN", "s3cret-token")]).await;
-    assert_eq!(app.browser().get("/metrics").await.status(), 401);
-    let res = app
-        .browser()
-        .client
-        .get(format!("{}/metrics", app.base))
-        .header("authorization", "Bearer s3cret-token")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    let scrape = |authorization: Option<&'static str>| {
+        let mut req = app.browser().client.get(format!("{}/metrics", app.base));
+        if let Some(value) = authorization {
+            req = req.header("authorization", value);
+        }
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(scrape(Some("Bearer s3cret-token")).await, 200);
+    for wrong in [
+        None,
+        Some("Bearer "),
+        Some("Bearer s3cret-toke"),
+        Some("Bearer s3cret-token2"),
+        Some("Bearer s3cret-tokeN"),
+        Some("Bearer s"),
+        Some("s3cret-token"),
+    ] {
+        assert_eq!(scrape(wrong).await, 401, "{wrong:?}");
+    }
 }
 
 async fn unknown_pages_are_404_with_a_request_id(backend: Backend) {
