@@ -272,6 +272,12 @@ pub struct Settings {
     #[arg(long, env = "TRUST_PROXY", default_value = "false", value_parser = boolean, action = clap::ArgAction::Set)]
     trust_proxy: bool,
 
+    /// With TRUST_PROXY: how many proxies in front of Outrival append to X-Forwarded-For.
+    /// The client address is the entry this many places from the right (what the
+    /// outermost of them saw); entries left of it are the client's say and are ignored
+    #[arg(long, env = "TRUSTED_PROXY_HOPS", default_value = "1", value_parser = whole::<usize>(1, 16))]
+    trusted_proxy_hops: usize,
+
     /// If set, /metrics requires the header Authorization: Bearer followed by this token;
     /// unset, /metrics is open to anyone who can reach the port (see Operations)
     #[arg(long, env = "METRICS_TOKEN", value_parser = secret)]
@@ -336,6 +342,7 @@ pub struct Config {
     pub log_filter: String,
     pub site_root: String,
     pub trust_proxy: bool,
+    pub trusted_proxy_hops: usize,
     pub metrics_token: Option<SecretString>,
     pub job_workers: usize,
     pub jobs: JobSettings,
@@ -424,6 +431,7 @@ impl Settings {
             log_filter: self.rust_log,
             site_root: self.site_root,
             trust_proxy: self.trust_proxy,
+            trusted_proxy_hops: self.trusted_proxy_hops,
             metrics_token: self.metrics_token,
             job_workers: self.job_workers,
             jobs: JobSettings {
@@ -470,6 +478,7 @@ impl fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("site_root", &self.site_root)
             .field("trust_proxy", &self.trust_proxy)
+            .field("trusted_proxy_hops", &self.trusted_proxy_hops)
             .field(
                 "metrics_token",
                 &self.metrics_token.as_ref().map(|_| "[redacted]"),

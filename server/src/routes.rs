@@ -21,6 +21,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 use tower_sessions::SessionManagerLayer;
 
+use crate::middleware::client_ip::ProxyTrust;
 use crate::middleware::csrf::{self, CsrfConfig};
 use crate::middleware::rep_pages::{self, RepPages};
 use crate::middleware::security::{self, CspNonce, SecurityConfig};
@@ -54,6 +55,8 @@ pub struct RouterSettings {
     pub csrf: CsrfConfig,
     pub security: SecurityConfig,
     pub body_limit: usize,
+    /// How far X-Forwarded-For is believed for the client's address.
+    pub proxies: ProxyTrust,
     pub site_root: String,
 }
 
@@ -83,7 +86,7 @@ pub fn router(
             _,
         >(context, shell))
         .layer(from_fn_with_state(
-            state.services.clone(),
+            (state.services.clone(), settings.proxies),
             auth::authenticate,
         ))
         .layer(sessions)

@@ -24,6 +24,7 @@ use tower_sessions::cookie::{time, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::{redact_url, Config};
+use crate::middleware::client_ip::ProxyTrust;
 use crate::middleware::csrf::CsrfConfig;
 use crate::middleware::security::SecurityConfig;
 use crate::routes::{self, RouterSettings};
@@ -163,7 +164,6 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         config.jobs.clone(),
         config.fetch.clone(),
         config.ai.clone(),
-        config.trust_proxy,
     )
 }
 
@@ -248,6 +248,7 @@ impl Application {
                     https: config.is_https(),
                 },
                 body_limit: config.request_body_limit,
+                proxies: ProxyTrust::new(config.trust_proxy, config.trusted_proxy_hops),
                 site_root: config.site_root.clone(),
             },
             session_layer,

@@ -1,5 +1,6 @@
 //! Request middleware, outermost first in `routes::router`.
 pub mod auth;
+pub mod client_ip;
 pub mod csrf;
 pub mod metrics;
 pub mod rep_pages;
