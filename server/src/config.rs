@@ -278,6 +278,16 @@ pub struct Settings {
     #[arg(long, env = "TRUSTED_PROXY_HOPS", default_value = "1", value_parser = whole::<usize>(1, 16))]
     trusted_proxy_hops: usize,
 
+    /// Longest wait for a request's head (also closes connections idle this long
+    /// between requests)
+    #[arg(long, env = "HTTP_HEADER_TIMEOUT", default_value = "10s", value_parser = duration)]
+    http_header_timeout: Duration,
+
+    /// Longest time from a request's head to its answer, body upload included; slower
+    /// ones get 408
+    #[arg(long, env = "REQUEST_TIMEOUT", default_value = "30s", value_parser = duration)]
+    request_timeout: Duration,
+
     /// If set, /metrics requires the header Authorization: Bearer followed by this token;
     /// unset, /metrics is open to anyone who can reach the port (see Operations)
     #[arg(long, env = "METRICS_TOKEN", value_parser = secret)]
@@ -343,6 +353,8 @@ pub struct Config {
     pub site_root: String,
     pub trust_proxy: bool,
     pub trusted_proxy_hops: usize,
+    pub http_header_timeout: Duration,
+    pub request_timeout: Duration,
     pub metrics_token: Option<SecretString>,
     pub job_workers: usize,
     pub jobs: JobSettings,
@@ -432,6 +444,8 @@ impl Settings {
             site_root: self.site_root,
             trust_proxy: self.trust_proxy,
             trusted_proxy_hops: self.trusted_proxy_hops,
+            http_header_timeout: self.http_header_timeout,
+            request_timeout: self.request_timeout,
             metrics_token: self.metrics_token,
             job_workers: self.job_workers,
             jobs: JobSettings {
@@ -479,6 +493,8 @@ impl fmt::Debug for Config {
             .field("site_root", &self.site_root)
             .field("trust_proxy", &self.trust_proxy)
             .field("trusted_proxy_hops", &self.trusted_proxy_hops)
+            .field("http_header_timeout", &self.http_header_timeout)
+            .field("request_timeout", &self.request_timeout)
             .field(
                 "metrics_token",
                 &self.metrics_token.as_ref().map(|_| "[redacted]"),

@@ -23,6 +23,7 @@ use tower_sessions::SessionManagerLayer;
 
 use crate::middleware::client_ip::ProxyTrust;
 use crate::middleware::csrf::{self, CsrfConfig};
+use crate::middleware::deadline;
 use crate::middleware::rep_pages::{self, RepPages};
 use crate::middleware::security::{self, CspNonce, SecurityConfig};
 use crate::middleware::{auth, metrics};
@@ -55,6 +56,8 @@ pub struct RouterSettings {
     pub csrf: CsrfConfig,
     pub security: SecurityConfig,
     pub body_limit: usize,
+    /// Longest time from a request's head to its answer, body upload included.
+    pub request_timeout: std::time::Duration,
     /// How far X-Forwarded-For is believed for the client's address.
     pub proxies: ProxyTrust,
     pub site_root: String,
@@ -122,6 +125,7 @@ pub fn router(
                 .layer(from_fn(metrics::track))
                 .layer(from_fn_with_state(settings.security, security::headers))
                 .layer(CompressionLayer::new())
+                .layer(from_fn_with_state(settings.request_timeout, deadline::answer_within))
                 .layer(RequestBodyLimitLayer::new(settings.body_limit)),
         )
         .with_state(state)

@@ -89,6 +89,7 @@ pub struct Application {
     services: Services,
     background: Vec<JoinHandle<()>>,
     workers: Option<WorkerPool>,
+    header_timeout: Duration,
 }
 
 /// Connects the database (applying migrations) and Redis when configured, and builds
@@ -248,6 +249,7 @@ impl Application {
                     https: config.is_https(),
                 },
                 body_limit: config.request_body_limit,
+                request_timeout: config.request_timeout,
                 proxies: ProxyTrust::new(config.trust_proxy, config.trusted_proxy_hops),
                 site_root: config.site_root.clone(),
             },
@@ -262,6 +264,7 @@ impl Application {
             services,
             background,
             workers,
+            header_timeout: config.http_header_timeout,
         })
     }
 
@@ -281,14 +284,7 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         tracing::info!(addr = %self.local_addr(), "listening");
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("the HTTP server failed")?;
+        crate::serve::serve(self.listener, self.router, self.header_timeout, shutdown).await;
         if let Some(workers) = self.workers {
             workers.stop(DRAIN_GRACE).await;
         }

@@ -2,6 +2,7 @@
 pub mod auth;
 pub mod client_ip;
 pub mod csrf;
+pub mod deadline;
 pub mod metrics;
 pub mod rep_pages;
 pub mod security;

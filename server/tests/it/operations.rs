@@ -1,4 +1,6 @@
 //! Health, readiness, metrics and the error pages.
+use std::time::Duration;
+
 use crate::backend_test;
 use crate::common::{Backend, TestApp, PASSWORD};
 
@@ -158,3 +160,116 @@ async fn pages_are_compressed_for_browsers_that_ask(backend: Backend) {
     assert!(plain.headers().get("content-encoding").is_none());
 }
 backend_test!(pages_are_compressed_for_browsers_that_ask);
+
+/// Reads from `stream` until it closes or a whole response head has come; `None` if
+/// neither happens within `limit`.
+async fn answer_or_close(
+    stream: &mut (impl tokio::io::AsyncRead + Unpin),
+    limit: Duration,
+) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut seen = Vec::new();
+    let read = async {
+        let mut buf = [0u8; 1024];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => seen.extend_from_slice(&buf[..n]),
+            }
+            if seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(limit, read).await.ok()?;
+    Some(String::from_utf8_lossy(&seen).into_owned())
+}
+
+async fn slow_clients_are_cut_off(backend: Backend) {
+    use tokio::io::AsyncWriteExt;
+    use tokio::net::TcpStream;
+
+    let app = TestApp::spawn_with(
+        backend,
+        &[("HTTP_HEADER_TIMEOUT", "1s"), ("REQUEST_TIMEOUT", "1s")],
+    )
+    .await;
+    let limit = Duration::from_secs(5);
+    let cut_off = |answer: &str| answer.is_empty() || answer.starts_with("HTTP/1.1 408");
+
+    // Half a request head, then silence.
+    let mut half = TcpStream::connect(app.addr).await.unwrap();
+    half.write_all(b"GET /health/live HTTP/1.1\r\nHost: localhost\r\n")
+        .await
+        .unwrap();
+    let answer = answer_or_close(&mut half, limit)
+        .await
+        .expect("a half-sent head is not waited on for long");
+    assert!(cut_off(&answer), "{answer}");
+
+    // A connection that never says anything.
+    let mut silent = TcpStream::connect(app.addr).await.unwrap();
+    let answer = answer_or_close(&mut silent, limit)
+        .await
+        .expect("a silent connection is closed");
+    assert!(answer.is_empty(), "{answer}");
+
+    // A head byte by byte, past the limit.
+    let (mut read, mut write) = TcpStream::connect(app.addr).await.unwrap().into_split();
+    let trickle = tokio::spawn(async move {
+        for byte in b"GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Slow: yes\r\n\r\n" {
+            if write.write_all(&[*byte]).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    let answer = answer_or_close(&mut read, limit)
+        .await
+        .expect("a trickled head is cut off");
+    assert!(cut_off(&answer), "{answer}");
+    trickle.abort();
+
+    // A body trickled past the limit: 408, or the connection closed.
+    let (mut read, mut write) = TcpStream::connect(app.addr).await.unwrap().into_split();
+    let head = format!(
+        "POST /api/auth/login HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 400\r\n\r\nemail=",
+        app.addr
+    );
+    write.write_all(head.as_bytes()).await.unwrap();
+    let trickle = tokio::spawn(async move {
+        for _ in 0..100 {
+            if write.write_all(b"a").await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    let started = std::time::Instant::now();
+    let answer = answer_or_close(&mut read, limit)
+        .await
+        .expect("a trickled body is cut off");
+    assert!(
+        answer.starts_with("HTTP/1.1 408") || answer.is_empty(),
+        "{answer}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(4));
+    trickle.abort();
+
+    // Prompt clients are served as before, bodies and all.
+    let (status, body) = app.browser().page("/health/live").await;
+    assert_eq!((status, body.as_str()), (200, "ok"));
+    let (status, body) = app
+        .browser()
+        .call(
+            "/api/auth/login",
+            &[
+                ("email", "nobody@example.com"),
+                ("password", "Wrong-Password-99"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 401, "{body}");
+}
+backend_test!(slow_clients_are_cut_off);
