@@ -1,10 +1,15 @@
-//! One typed configuration, read from the environment (and `.env`), validated at
-//! start. A bad value stops start-up with one line naming the variable.
+//! One typed configuration, declared once. Every setting is a clap argument with its
+//! environment variable, default and meaning, so `outrival --help`, the README table
+//! (checked by a test) and the parser cannot drift apart. Values are validated at
+//! start; a bad one stops start-up with one line naming the variable.
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use domain::jobs::JobSettings;
 use domain::sources::fetch::IpNet;
 use domain::sources::FetchPolicy;
@@ -12,11 +17,49 @@ use domain::store::Backend;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
+use crate::ai_config::AiArgs;
+
 /// A configuration problem: which variable, and what it expects.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ConfigError {
-    pub var: &'static str,
+    pub var: String,
     pub message: String,
+}
+
+impl ConfigError {
+    pub(crate) fn new(var: &str, message: impl Into<String>) -> Self {
+        Self {
+            var: var.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// The variable and our own message for a value that failed its parser; `None`
+    /// for other command-line errors (unknown flags, `--help`), which clap reports.
+    pub fn from_clap(err: &clap::Error) -> Option<Self> {
+        if err.kind() != ErrorKind::ValueValidation {
+            return None;
+        }
+        let Some(ContextValue::String(arg)) = err.get(ContextKind::InvalidArg) else {
+            return None;
+        };
+        let long = arg
+            .strip_prefix("--")?
+            .split([' ', '='])
+            .next()
+            .unwrap_or_default();
+        let command = Cli::command();
+        let var = command
+            .get_arguments()
+            .find(|a| a.get_long() == Some(long))
+            .and_then(|a| a.get_env())
+            .map(|env| env.to_string_lossy().into_owned())
+            .unwrap_or_else(|| format!("--{long}"));
+        let message = std::error::Error::source(err)
+            .map(|e| e.to_string())
+            .unwrap_or_else(|| err.to_string());
+        Some(Self { var, message })
+    }
 }
 
 impl fmt::Display for ConfigError {
@@ -33,7 +76,260 @@ pub enum LogFormat {
     Json,
 }
 
-/// Everything Outrival reads from its environment. See README "Configuration".
+/// `outrival`: the command line. Settings come from environment variables (or the
+/// matching flags, which win).
+#[derive(Parser)]
+#[command(
+    name = "outrival",
+    about = "Outrival: battlecards, competitor monitoring and AI drafts for sales teams",
+    after_help = "Every setting is read from its environment variable (a .env file in the \
+                  working directory is read too); a flag given here wins over it.",
+    args_override_self = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+/// What the process runs.
+#[derive(Subcommand, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Start the web server, with JOB_WORKERS job workers (the default)
+    Serve,
+    /// Run job workers only (at least one), no web server
+    Worker,
+}
+
+/// Variables read under another name when theirs is unset: cargo-leptos sets these.
+const ALIASES: &[(&str, &str)] = &[
+    ("BIND_ADDR", "LEPTOS_SITE_ADDR"),
+    ("SITE_ROOT", "LEPTOS_SITE_ROOT"),
+];
+
+impl Cli {
+    /// The declaration as clap sees it, with the values of variables hidden in help
+    /// (they may be secrets).
+    pub fn declaration() -> clap::Command {
+        Cli::command().mut_args(|a| a.hide_env_values(true))
+    }
+
+    /// Parses `args` (the program name first) with settings from `vars`, never from
+    /// the process environment itself: tests hand in their own variables, in parallel.
+    /// Blank variables count as unset. A flag in `args` wins over its variable.
+    pub fn parse_with(
+        args: impl IntoIterator<Item = OsString>,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Cli, clap::Error> {
+        let mut vars: HashMap<String, String> = vars
+            .into_iter()
+            .map(|(k, v)| (k, v.trim().to_string()))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        for (name, alias) in ALIASES {
+            if let (false, Some(value)) = (vars.contains_key(*name), vars.get(*alias).cloned()) {
+                vars.insert(name.to_string(), value);
+            }
+        }
+        let mut args = args.into_iter();
+        let program = args.next().unwrap_or_else(|| "outrival".into());
+        let given: Vec<OsString> = args.collect();
+
+        let command = Self::declaration();
+        // Each variable becomes its flag, ahead of those typed (the last one given wins).
+        let mut argv = vec![program.clone()];
+        for arg in command.get_arguments() {
+            let (Some(env), Some(long)) = (arg.get_env().and_then(|e| e.to_str()), arg.get_long())
+            else {
+                continue;
+            };
+            if let Some(value) = vars.get(env) {
+                argv.push(format!("--{long}={value}").into());
+            }
+        }
+        argv.extend(given.iter().cloned());
+        // Clap would read the process environment for what is missing: forget the names.
+        let matches = match command.mut_args(|a| a.env(None)).try_get_matches_from(argv) {
+            Ok(matches) => matches,
+            Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+                // Render help from the declaration that still names the variables.
+                let shown = std::iter::once(program).chain(given);
+                return Err(Self::declaration()
+                    .try_get_matches_from(shown)
+                    .err()
+                    .unwrap_or(e));
+            }
+            Err(e) => return Err(e),
+        };
+        Cli::from_arg_matches(&matches)
+    }
+
+    /// The configuration table in README.md, rendered from the declaration.
+    pub fn readme_table() -> String {
+        let mut table = String::from("| variable | default | meaning |\n|---|---|---|\n");
+        for arg in Self::declaration().get_arguments() {
+            let Some(env) = arg.get_env() else { continue };
+            let default = arg
+                .get_default_values()
+                .iter()
+                .map(|v| format!("`{}`", v.to_string_lossy()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let meaning = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            table.push_str(&format!(
+                "| `{}` | {default} | {meaning} |\n",
+                env.to_string_lossy()
+            ));
+        }
+        table
+    }
+}
+
+/// Every setting, one field per environment variable; `Config` is what it validates to.
+#[derive(Args, Clone)]
+pub struct Settings {
+    /// Address and port to listen on; LEPTOS_SITE_ADDR (set by cargo-leptos) is read too
+    #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:3000", value_parser = socket_addr)]
+    bind_addr: SocketAddr,
+
+    /// URL people use to reach Outrival; https turns on Secure cookies and HSTS.
+    /// Default: http://BIND_ADDR
+    #[arg(long, env = "PUBLIC_URL", value_parser = public_url)]
+    public_url: Option<Url>,
+
+    /// sqlite://FILE or postgres://USER@HOST/DB
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/outrival.db", value_parser = database_url)]
+    database_url: DatabaseUrl,
+
+    /// Most connections in the database pool. Default: 4 with SQLite (one writer: a few
+    /// connections serve it best), 10 with PostgreSQL
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", value_parser = whole::<u32>(1, 1000))]
+    database_max_connections: Option<u32>,
+
+    /// Connections kept open when idle
+    #[arg(long, env = "DATABASE_MIN_CONNECTIONS", default_value = "1", value_parser = whole::<u32>(0, 1000))]
+    database_min_connections: u32,
+
+    /// redis://HOST:PORT; moves sessions, counters and live events to Redis (unset: all in
+    /// this process)
+    #[arg(long, env = "REDIS_URL", value_parser = redis_url)]
+    redis_url: Option<SecretString>,
+
+    /// Redis connections
+    #[arg(long, env = "REDIS_POOL_SIZE", default_value = "8", value_parser = whole::<usize>(1, 256))]
+    redis_pool_size: usize,
+
+    /// Prefix of every Redis key
+    #[arg(long, env = "REDIS_PREFIX", default_value = "outrival:")]
+    redis_prefix: String,
+
+    /// Sign out after this long without a request
+    #[arg(long, env = "SESSION_IDLE_TIMEOUT", default_value = "8h", value_parser = duration)]
+    session_idle_timeout: Duration,
+
+    /// Sign out this long after signing in, however active
+    #[arg(long, env = "SESSION_MAX_LIFETIME", default_value = "7d", value_parser = duration)]
+    session_max_lifetime: Duration,
+
+    /// Failed sign-ins per account before a lockout
+    #[arg(long, env = "LOGIN_MAX_FAILURES", default_value = "5", value_parser = whole::<u64>(1, 1000))]
+    login_max_failures: u64,
+
+    /// Failed sign-ins per client address before a lockout
+    #[arg(long, env = "LOGIN_MAX_FAILURES_PER_IP", default_value = "50", value_parser = whole::<u64>(1, 100_000))]
+    login_max_failures_per_ip: u64,
+
+    /// Window for counting failures, and how long a lockout lasts
+    #[arg(long, env = "LOGIN_LOCKOUT", default_value = "15m", value_parser = duration)]
+    login_lockout: Duration,
+
+    /// Password hashes computed at once. Default: the number of CPUs
+    #[arg(long, env = "PASSWORD_HASH_CONCURRENCY", value_parser = whole::<usize>(1, 256))]
+    password_hash_concurrency: Option<usize>,
+
+    /// How long an invitation link works
+    #[arg(long, env = "INVITATION_TTL", default_value = "7d", value_parser = duration)]
+    invitation_ttl: Duration,
+
+    /// Largest request body; larger ones get 413
+    #[arg(long, env = "REQUEST_BODY_LIMIT", default_value = "2MiB", value_parser = size)]
+    request_body_limit: usize,
+
+    /// pretty or json
+    #[arg(long, env = "LOG_FORMAT", default_value = "pretty", value_parser = log_format)]
+    log_format: LogFormat,
+
+    /// Log filter (tracing EnvFilter syntax)
+    #[arg(long, env = "RUST_LOG", default_value = "info")]
+    rust_log: String,
+
+    /// Folder with the built CSS, JS and WASM (pkg/); LEPTOS_SITE_ROOT is read too
+    #[arg(long, env = "SITE_ROOT", default_value = "target/site")]
+    site_root: String,
+
+    /// Take the client address from X-Forwarded-For; only behind a proxy that sets it
+    #[arg(long, env = "TRUST_PROXY", default_value = "false", value_parser = boolean, action = clap::ArgAction::Set)]
+    trust_proxy: bool,
+
+    /// With TRUST_PROXY: how many proxies in front of Outrival append to X-Forwarded-For.
+    /// The client address is the entry this many places from the right (what the
+    /// outermost of them saw); entries left of it are the client's say and are ignored
+    #[arg(long, env = "TRUSTED_PROXY_HOPS", default_value = "1", value_parser = whole::<usize>(1, 16))]
+    trusted_proxy_hops: usize,
+
+    /// Longest wait for a request's head (also closes connections idle this long
+    /// between requests)
+    #[arg(long, env = "HTTP_HEADER_TIMEOUT", default_value = "10s", value_parser = duration)]
+    http_header_timeout: Duration,
+
+    /// Longest time from a request's head to its answer, body upload included; slower
+    /// ones get 408
+    #[arg(long, env = "REQUEST_TIMEOUT", default_value = "30s", value_parser = duration)]
+    request_timeout: Duration,
+
+    /// If set, /metrics requires the header Authorization: Bearer followed by this token;
+    /// unset, /metrics is open to anyone who can reach the port (see Operations)
+    #[arg(long, env = "METRICS_TOKEN", value_parser = secret)]
+    metrics_token: Option<SecretString>,
+
+    /// Background job workers in this process (0: none)
+    #[arg(long, env = "JOB_WORKERS", default_value = "2", value_parser = whole::<usize>(0, 64))]
+    job_workers: usize,
+
+    /// A job whose worker is silent this long is taken over
+    #[arg(long, env = "JOB_LEASE", default_value = "30s", value_parser = duration)]
+    job_lease: Duration,
+
+    /// How often idle workers look for queued jobs
+    #[arg(long, env = "JOB_POLL", default_value = "1s", value_parser = duration)]
+    job_poll: Duration,
+
+    /// Wait before a failed job's first retry (doubles each time)
+    #[arg(long, env = "JOB_RETRY_BASE", default_value = "5s", value_parser = duration)]
+    job_retry_base: Duration,
+
+    /// Attempts before a job is given up (dead)
+    #[arg(long, env = "JOB_MAX_ATTEMPTS", default_value = "4", value_parser = whole::<u32>(1, 100))]
+    job_max_attempts: u32,
+
+    /// Internal address ranges sources may be fetched from, e.g. 127.0.0.1/32,10.1.0.0/16
+    #[arg(long, env = "FETCH_ALLOW", value_parser = address_ranges)]
+    fetch_allow: Option<AddressRanges>,
+
+    /// Longest wait for a fetched page
+    #[arg(long, env = "FETCH_TIMEOUT", default_value = "15s", value_parser = duration)]
+    fetch_timeout: Duration,
+
+    /// Largest page fetched
+    #[arg(long, env = "FETCH_MAX_BYTES", default_value = "5MiB", value_parser = size)]
+    fetch_max_bytes: usize,
+
+    #[command(flatten)]
+    ai: AiArgs,
+}
+
+/// Everything Outrival reads from its environment, validated. See README "Configuration".
 #[derive(Clone)]
 pub struct Config {
     pub bind_addr: SocketAddr,
@@ -56,6 +352,9 @@ pub struct Config {
     pub log_filter: String,
     pub site_root: String,
     pub trust_proxy: bool,
+    pub trusted_proxy_hops: usize,
+    pub http_header_timeout: Duration,
+    pub request_timeout: Duration,
     pub metrics_token: Option<SecretString>,
     pub job_workers: usize,
     pub jobs: JobSettings,
@@ -63,318 +362,107 @@ pub struct Config {
     pub ai: domain::ai::AiSettings,
 }
 
-/// The names of every variable, with default and meaning, for `--help` and the README.
-pub const VARIABLES: &[(&str, &str, &str)] = &[
-    (
-        "BIND_ADDR",
-        "127.0.0.1:3000",
-        "Address and port to listen on",
-    ),
-    (
-        "PUBLIC_URL",
-        "http://<BIND_ADDR>",
-        "URL people use to reach Outrival; https turns on Secure cookies and HSTS",
-    ),
-    (
-        "DATABASE_URL",
-        "sqlite://data/outrival.db",
-        "sqlite://FILE or postgres://USER@HOST/DB",
-    ),
-    (
-        "DATABASE_MAX_CONNECTIONS",
-        "4 (SQLite), 10 (PostgreSQL)",
-        "Most connections in the database pool",
-    ),
-    (
-        "DATABASE_MIN_CONNECTIONS",
-        "1",
-        "Connections kept open when idle",
-    ),
-    (
-        "REDIS_URL",
-        "(unset)",
-        "redis://HOST:PORT; moves sessions and counters to Redis",
-    ),
-    ("REDIS_POOL_SIZE", "8", "Redis connections"),
-    ("REDIS_PREFIX", "outrival:", "Prefix of every Redis key"),
-    (
-        "SESSION_IDLE_TIMEOUT",
-        "8h",
-        "Sign out after this long without a request",
-    ),
-    (
-        "SESSION_MAX_LIFETIME",
-        "7d",
-        "Sign out this long after signing in, however active",
-    ),
-    (
-        "LOGIN_MAX_FAILURES",
-        "5",
-        "Failed sign-ins per account before a lockout",
-    ),
-    (
-        "LOGIN_MAX_FAILURES_PER_IP",
-        "50",
-        "Failed sign-ins per client address before a lockout",
-    ),
-    (
-        "LOGIN_LOCKOUT",
-        "15m",
-        "Window for counting failures, and how long a lockout lasts",
-    ),
-    (
-        "PASSWORD_HASH_CONCURRENCY",
-        "<CPU count>",
-        "Password hashes computed at once",
-    ),
-    ("INVITATION_TTL", "7d", "How long an invitation link works"),
-    (
-        "REQUEST_BODY_LIMIT",
-        "2MiB",
-        "Largest request body; larger ones get 413",
-    ),
-    ("LOG_FORMAT", "pretty", "pretty or json"),
-    ("RUST_LOG", "info", "Log filter (tracing EnvFilter syntax)"),
-    (
-        "SITE_ROOT",
-        "target/site",
-        "Folder with the built CSS, JS and WASM (pkg/)",
-    ),
-    (
-        "TRUST_PROXY",
-        "false",
-        "Take the client address from X-Forwarded-For",
-    ),
-    (
-        "METRICS_TOKEN",
-        "(unset)",
-        "If set, /metrics requires Authorization: Bearer <token>",
-    ),
-    (
-        "JOB_WORKERS",
-        "2",
-        "Background job workers in this process (0: none)",
-    ),
-    (
-        "JOB_LEASE",
-        "30s",
-        "A job whose worker is silent this long is taken over",
-    ),
-    (
-        "JOB_POLL",
-        "1s",
-        "How often idle workers look for queued jobs",
-    ),
-    (
-        "JOB_RETRY_BASE",
-        "5s",
-        "Wait before a failed job's first retry (doubles each time)",
-    ),
-    (
-        "JOB_MAX_ATTEMPTS",
-        "4",
-        "Attempts before a job is given up (dead)",
-    ),
-    (
-        "FETCH_ALLOW",
-        "(unset)",
-        "Internal address ranges sources may be fetched from, e.g. 127.0.0.1/32,10.1.0.0/16",
-    ),
-    ("FETCH_TIMEOUT", "15s", "Longest wait for a fetched page"),
-    ("FETCH_MAX_BYTES", "5MiB", "Largest page fetched"),
-];
-
 impl Config {
-    /// Reads the process environment.
+    /// Reads the process environment (call `dotenvy` first to include `.env`).
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_vars(std::env::vars())
+        Self::from_vars(process_vars())
     }
 
     /// Reads from any set of variables (tests pass their own).
     pub fn from_vars(
         vars: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, ConfigError> {
-        let vars: HashMap<String, String> = vars
-            .into_iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .collect();
-        let get = |name: &str| vars.get(name).map(|v| v.trim().to_string());
-
-        let bind_addr: SocketAddr = parse(
-            "BIND_ADDR",
-            get("BIND_ADDR").or_else(|| get("LEPTOS_SITE_ADDR")),
-            "127.0.0.1:3000",
-            |v| {
-                v.parse().map_err(|_| {
-                    format!("\"{v}\" is not an address; use HOST:PORT such as 127.0.0.1:3000")
-                })
-            },
-        )?;
-        let default_public = format!(
-            "http://{}:{}",
-            if bind_addr.ip().is_unspecified() {
-                "localhost".to_string()
-            } else {
-                bind_addr.ip().to_string()
-            },
-            bind_addr.port()
-        );
-        let public_url: Url = parse("PUBLIC_URL", get("PUBLIC_URL"), &default_public, |v| {
-            let url = Url::parse(v)
-                .map_err(|_| format!("\"{v}\" is not a URL; use http(s)://HOST[:PORT]"))?;
-            match url.scheme() {
-                "http" | "https" if url.host().is_some() => Ok(url),
-                _ => Err(format!(
-                    "\"{v}\" must be an http:// or https:// URL with a host"
-                )),
-            }
+        let cli = Cli::parse_with([OsString::from("outrival")], vars).map_err(|e| {
+            ConfigError::from_clap(&e)
+                .unwrap_or_else(|| ConfigError::new("configuration", e.to_string()))
         })?;
-        let (database_url, backend) = parse(
-            "DATABASE_URL",
-            get("DATABASE_URL"),
-            "sqlite://data/outrival.db",
-            |v| {
-                let backend = Backend::from_url(v).map_err(|e| e.to_string())?;
-                Ok((SecretString::from(v.to_string()), backend))
-            },
-        )?;
-        let redis_url = get("REDIS_URL")
-            .map(|v| {
-                if v.starts_with("redis://") || v.starts_with("rediss://") {
-                    Ok(SecretString::from(v))
-                } else {
-                    Err(ConfigError {
-                        var: "REDIS_URL",
-                        message: format!(
-                            "\"{}\" must start with redis:// or rediss://",
-                            redact_url(&v)
-                        ),
-                    })
-                }
-            })
-            .transpose()?;
-        let cpus = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2);
-
-        // SQLite has one writer and sqlx gives each connection its own thread: a few
-        // connections serve best (measured: 4 beat 16 by a quarter under load).
-        let default_pool = match backend {
-            Backend::Sqlite => 4,
-            Backend::Postgres => 10,
-        };
-        let database_max_connections = number(
-            "DATABASE_MAX_CONNECTIONS",
-            get("DATABASE_MAX_CONNECTIONS"),
-            default_pool,
-            1,
-            1000,
-        )? as u32;
-        let database_min_connections = number(
-            "DATABASE_MIN_CONNECTIONS",
-            get("DATABASE_MIN_CONNECTIONS"),
-            1,
-            0,
-            1000,
-        )? as u32;
-        if database_min_connections > database_max_connections {
-            return Err(ConfigError {
-                var: "DATABASE_MIN_CONNECTIONS",
-                message: format!("{database_min_connections} is more than DATABASE_MAX_CONNECTIONS ({database_max_connections})"),
-            });
-        }
-        Ok(Config {
-            bind_addr,
-            public_url,
-            database_url,
-            database_max_connections,
-            database_min_connections,
-            redis_url,
-            redis_pool_size: number("REDIS_POOL_SIZE", get("REDIS_POOL_SIZE"), 8, 1, 256)? as usize,
-            redis_prefix: get("REDIS_PREFIX").unwrap_or_else(|| "outrival:".into()),
-            session_idle_timeout: duration(
-                "SESSION_IDLE_TIMEOUT",
-                get("SESSION_IDLE_TIMEOUT"),
-                "8h",
-            )?,
-            session_max_lifetime: duration(
-                "SESSION_MAX_LIFETIME",
-                get("SESSION_MAX_LIFETIME"),
-                "7d",
-            )?,
-            login_max_failures: number(
-                "LOGIN_MAX_FAILURES",
-                get("LOGIN_MAX_FAILURES"),
-                5,
-                1,
-                1000,
-            )?,
-            login_max_failures_per_ip: number(
-                "LOGIN_MAX_FAILURES_PER_IP",
-                get("LOGIN_MAX_FAILURES_PER_IP"),
-                50,
-                1,
-                100_000,
-            )?,
-            login_lockout: duration("LOGIN_LOCKOUT", get("LOGIN_LOCKOUT"), "15m")?,
-            password_hash_concurrency: number(
-                "PASSWORD_HASH_CONCURRENCY",
-                get("PASSWORD_HASH_CONCURRENCY"),
-                cpus as u64,
-                1,
-                256,
-            )? as usize,
-            invitation_ttl: duration("INVITATION_TTL", get("INVITATION_TTL"), "7d")?,
-            request_body_limit: bytes("REQUEST_BODY_LIMIT", get("REQUEST_BODY_LIMIT"), "2MiB")?,
-            log_format: parse("LOG_FORMAT", get("LOG_FORMAT"), "pretty", |v| match v {
-                "pretty" => Ok(LogFormat::Pretty),
-                "json" => Ok(LogFormat::Json),
-                other => Err(format!(
-                    "\"{other}\" is not a log format; use pretty or json"
-                )),
-            })?,
-            log_filter: get("RUST_LOG").unwrap_or_else(|| "info".into()),
-            site_root: get("SITE_ROOT")
-                .or_else(|| get("LEPTOS_SITE_ROOT"))
-                .unwrap_or_else(|| "target/site".into()),
-            trust_proxy: parse("TRUST_PROXY", get("TRUST_PROXY"), "false", |v| match v {
-                "true" | "1" | "yes" => Ok(true),
-                "false" | "0" | "no" => Ok(false),
-                other => Err(format!("\"{other}\" is not true or false")),
-            })?,
-            metrics_token: get("METRICS_TOKEN").map(SecretString::from),
-            job_workers: number("JOB_WORKERS", get("JOB_WORKERS"), 2, 0, 64)? as usize,
-            jobs: JobSettings {
-                lease: duration("JOB_LEASE", get("JOB_LEASE"), "30s")?,
-                poll: duration("JOB_POLL", get("JOB_POLL"), "1s")?,
-                backoff_base: duration("JOB_RETRY_BASE", get("JOB_RETRY_BASE"), "5s")?,
-                backoff_max: Duration::from_secs(600),
-                max_attempts: number("JOB_MAX_ATTEMPTS", get("JOB_MAX_ATTEMPTS"), 4, 1, 100)?
-                    as u32,
-            },
-            fetch: FetchPolicy {
-                allow: parse("FETCH_ALLOW", get("FETCH_ALLOW"), "", |v| {
-                    v.split(',')
-                        .map(str::trim)
-                        .filter(|p| !p.is_empty())
-                        .map(|p| {
-                            IpNet::parse(p).ok_or_else(|| {
-                                format!("\"{p}\" is not an address or range like 127.0.0.1/32")
-                            })
-                        })
-                        .collect()
-                })?,
-                timeout: duration("FETCH_TIMEOUT", get("FETCH_TIMEOUT"), "15s")?,
-                max_bytes: bytes("FETCH_MAX_BYTES", get("FETCH_MAX_BYTES"), "5MiB")?,
-                ..FetchPolicy::default()
-            },
-            ai: crate::ai_config::ai_settings(&get)?,
-        })
+        cli.settings.validate()
     }
 
     /// Whether cookies must be Secure and HSTS sent.
     pub fn is_https(&self) -> bool {
         self.public_url.scheme() == "https"
+    }
+}
+
+/// The process environment as text (variables that are not UTF-8 are not ours).
+pub fn process_vars() -> impl Iterator<Item = (String, String)> {
+    std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+}
+
+impl Settings {
+    /// Checks what depends on more than one variable and fills computed defaults.
+    pub fn validate(self) -> Result<Config, ConfigError> {
+        let bind_addr = self.bind_addr;
+        let public_url = self.public_url.unwrap_or_else(|| {
+            let host = if bind_addr.ip().is_unspecified() {
+                "localhost".to_string()
+            } else {
+                bind_addr.ip().to_string()
+            };
+            let port = bind_addr.port();
+            Url::parse(&format!("http://{host}:{port}")).expect("a host and port form a URL")
+        });
+        let DatabaseUrl { url, backend } = self.database_url;
+        let database_max_connections = self.database_max_connections.unwrap_or(match backend {
+            // SQLite has one writer and sqlx gives each connection its own thread: a few
+            // connections serve best (measured: 4 beat 16 by a quarter under load).
+            Backend::Sqlite => 4,
+            Backend::Postgres => 10,
+        });
+        if self.database_min_connections > database_max_connections {
+            return Err(ConfigError::new(
+                "DATABASE_MIN_CONNECTIONS",
+                format!(
+                    "{} is more than DATABASE_MAX_CONNECTIONS ({database_max_connections})",
+                    self.database_min_connections
+                ),
+            ));
+        }
+        let cpus = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        Ok(Config {
+            bind_addr,
+            public_url,
+            database_url: url,
+            database_max_connections,
+            database_min_connections: self.database_min_connections,
+            redis_url: self.redis_url,
+            redis_pool_size: self.redis_pool_size,
+            redis_prefix: self.redis_prefix,
+            session_idle_timeout: self.session_idle_timeout,
+            session_max_lifetime: self.session_max_lifetime,
+            login_max_failures: self.login_max_failures,
+            login_max_failures_per_ip: self.login_max_failures_per_ip,
+            login_lockout: self.login_lockout,
+            password_hash_concurrency: self.password_hash_concurrency.unwrap_or(cpus),
+            invitation_ttl: self.invitation_ttl,
+            request_body_limit: self.request_body_limit,
+            log_format: self.log_format,
+            log_filter: self.rust_log,
+            site_root: self.site_root,
+            trust_proxy: self.trust_proxy,
+            trusted_proxy_hops: self.trusted_proxy_hops,
+            http_header_timeout: self.http_header_timeout,
+            request_timeout: self.request_timeout,
+            metrics_token: self.metrics_token,
+            job_workers: self.job_workers,
+            jobs: JobSettings {
+                lease: self.job_lease,
+                poll: self.job_poll,
+                backoff_base: self.job_retry_base,
+                backoff_max: Duration::from_secs(600),
+                max_attempts: self.job_max_attempts,
+            },
+            fetch: FetchPolicy {
+                allow: self.fetch_allow.map(|r| r.0).unwrap_or_default(),
+                timeout: self.fetch_timeout,
+                max_bytes: self.fetch_max_bytes,
+                ..FetchPolicy::default()
+            },
+            ai: self.ai.validate()?,
+        })
     }
 }
 
@@ -404,6 +492,9 @@ impl fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("site_root", &self.site_root)
             .field("trust_proxy", &self.trust_proxy)
+            .field("trusted_proxy_hops", &self.trusted_proxy_hops)
+            .field("http_header_timeout", &self.http_header_timeout)
+            .field("request_timeout", &self.request_timeout)
             .field(
                 "metrics_token",
                 &self.metrics_token.as_ref().map(|_| "[redacted]"),
@@ -428,87 +519,127 @@ pub fn redact_url(raw: &str) -> String {
     }
 }
 
-pub(crate) fn parse<T>(
-    var: &'static str,
-    value: Option<String>,
-    default: &str,
-    f: impl FnOnce(&str) -> Result<T, String>,
-) -> Result<T, ConfigError> {
-    let value = value.unwrap_or_else(|| default.to_string());
-    f(&value).map_err(|message| ConfigError { var, message })
+// Value parsers: each turns one variable's text into its type, or says what it expects.
+
+/// The database URL and the engine its scheme names.
+#[derive(Clone)]
+struct DatabaseUrl {
+    url: SecretString,
+    backend: Backend,
 }
 
-pub(crate) fn number(
-    var: &'static str,
-    value: Option<String>,
-    default: u64,
+/// Address ranges (FETCH_ALLOW); a newtype so clap takes the list as one value.
+#[derive(Clone)]
+struct AddressRanges(Vec<IpNet>);
+
+fn socket_addr(v: &str) -> Result<SocketAddr, String> {
+    v.parse()
+        .map_err(|_| format!("\"{v}\" is not an address; use HOST:PORT such as 127.0.0.1:3000"))
+}
+
+fn public_url(v: &str) -> Result<Url, String> {
+    let url =
+        Url::parse(v).map_err(|_| format!("\"{v}\" is not a URL; use http(s)://HOST[:PORT]"))?;
+    match url.scheme() {
+        "http" | "https" if url.host().is_some() => Ok(url),
+        _ => Err(format!(
+            "\"{v}\" must be an http:// or https:// URL with a host"
+        )),
+    }
+}
+
+fn database_url(v: &str) -> Result<DatabaseUrl, String> {
+    let backend = Backend::from_url(v).map_err(|e| e.to_string())?;
+    Ok(DatabaseUrl {
+        url: SecretString::from(v.to_string()),
+        backend,
+    })
+}
+
+fn redis_url(v: &str) -> Result<SecretString, String> {
+    if v.starts_with("redis://") || v.starts_with("rediss://") {
+        Ok(SecretString::from(v.to_string()))
+    } else {
+        Err(format!(
+            "\"{}\" must start with redis:// or rediss://",
+            redact_url(v)
+        ))
+    }
+}
+
+pub(crate) fn secret(v: &str) -> Result<SecretString, String> {
+    Ok(SecretString::from(v.to_string()))
+}
+
+/// A whole number from `min` to `max`.
+pub(crate) fn whole<T: TryFrom<u64>>(
     min: u64,
     max: u64,
-) -> Result<u64, ConfigError> {
-    match value {
-        None => Ok(default),
-        Some(v) => match v.parse::<u64>() {
-            Ok(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(ConfigError {
-                var,
-                message: format!("\"{v}\" is not a whole number from {min} to {max}"),
-            }),
-        },
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+    move |v| {
+        v.parse::<u64>()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .and_then(|n| T::try_from(n).ok())
+            .ok_or_else(|| format!("\"{v}\" is not a whole number from {min} to {max}"))
     }
 }
 
-/// "90s", "15m", "8h", "7d" (or plain seconds).
+fn boolean(v: &str) -> Result<bool, String> {
+    match v.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(format!("\"{v}\" is not true or false")),
+    }
+}
+
+fn log_format(v: &str) -> Result<LogFormat, String> {
+    match v {
+        "pretty" => Ok(LogFormat::Pretty),
+        "json" => Ok(LogFormat::Json),
+        other => Err(format!(
+            "\"{other}\" is not a log format; use pretty or json"
+        )),
+    }
+}
+
+fn address_ranges(v: &str) -> Result<AddressRanges, String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            IpNet::parse(p)
+                .ok_or_else(|| format!("\"{p}\" is not an address or range like 127.0.0.1/32"))
+        })
+        .collect::<Result<_, _>>()
+        .map(AddressRanges)
+}
+
+/// A duration above zero: "90s", "15m", "8h", "7d", "1h 30m", "500ms" (humantime), or
+/// plain seconds.
 pub fn parse_duration(v: &str) -> Option<Duration> {
     let v = v.trim();
-    let split = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
-    let (n, unit) = v.split_at(split);
-    let n: u64 = n.parse().ok()?;
-    if unit.trim() == "ms" {
-        return (n > 0).then(|| Duration::from_millis(n));
-    }
-    let secs = match unit.trim() {
-        "" | "s" => n,
-        "m" => n.checked_mul(60)?,
-        "h" => n.checked_mul(3600)?,
-        "d" => n.checked_mul(86_400)?,
-        _ => return None,
+    let parsed = if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        v.parse().ok().map(Duration::from_secs)
+    } else {
+        humantime::parse_duration(v).ok()
     };
-    (secs > 0).then(|| Duration::from_secs(secs))
+    parsed.filter(|d| !d.is_zero())
 }
 
-pub(crate) fn duration(
-    var: &'static str,
-    value: Option<String>,
-    default: &str,
-) -> Result<Duration, ConfigError> {
-    parse(var, value, default, |v| {
-        parse_duration(v).ok_or_else(|| {
-            format!("\"{v}\" is not a duration; use a number with ms, s, m, h or d, such as 15m")
-        })
+pub(crate) fn duration(v: &str) -> Result<Duration, String> {
+    parse_duration(v).ok_or_else(|| {
+        format!("\"{v}\" is not a duration; use a number with ms, s, m, h or d, such as 15m")
     })
 }
 
-/// "2MiB", "512KiB", "1000000" (bytes).
-fn bytes(var: &'static str, value: Option<String>, default: &str) -> Result<usize, ConfigError> {
-    parse(var, value, default, |v| {
-        let lower = v.to_ascii_lowercase();
-        let split = lower
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(lower.len());
-        let (n, unit) = lower.split_at(split);
-        let factor = match unit.trim() {
-            "" | "b" => 1,
-            "k" | "kb" | "kib" => 1024,
-            "m" | "mb" | "mib" => 1024 * 1024,
-            _ => 0,
-        };
-        match n.parse::<usize>() {
-            Ok(n) if factor > 0 && n > 0 => Ok(n * factor),
-            _ => Err(format!(
-                "\"{v}\" is not a size; use bytes or KiB/MiB, such as 2MiB"
-            )),
-        }
-    })
+/// A size above zero: "2MiB", "512KiB", "1000000" (bytes); KB and MB are decimal.
+fn size(v: &str) -> Result<usize, String> {
+    v.parse::<bytesize::ByteSize>()
+        .ok()
+        .and_then(|b| usize::try_from(b.as_u64()).ok())
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("\"{v}\" is not a size; use bytes or KiB/MiB, such as 2MiB"))
 }
 
 #[cfg(test)]
@@ -571,6 +702,25 @@ mod tests {
             config(&[("REQUEST_BODY_LIMIT", "lots")]).unwrap_err().var,
             "REQUEST_BODY_LIMIT"
         );
+        assert_eq!(
+            config(&[("AI_MAX_RETRIES", "eleven")])
+                .unwrap_err()
+                .to_string(),
+            "AI_MAX_RETRIES: \"eleven\" is not a whole number from 0 to 10"
+        );
+        assert_eq!(
+            config(&[
+                ("DATABASE_MIN_CONNECTIONS", "9"),
+                ("DATABASE_MAX_CONNECTIONS", "3")
+            ])
+            .unwrap_err()
+            .var,
+            "DATABASE_MIN_CONNECTIONS"
+        );
+        assert_eq!(
+            config(&[("AI_PROVIDER", "openai")]).unwrap_err().var,
+            "AI_PROVIDER"
+        );
     }
 
     #[test]
@@ -589,15 +739,108 @@ mod tests {
         assert!(!shown.contains("redispass"), "{shown}");
         assert!(!shown.contains("tok3n"), "{shown}");
         assert!(shown.contains("db.internal"));
+        let e = config(&[("REDIS_URL", "http://:redispass@cache")]).unwrap_err();
+        assert!(!e.to_string().contains("redispass"), "{e}");
     }
 
     #[test]
     fn durations_and_https() {
         assert_eq!(parse_duration("90s"), Some(Duration::from_secs(90)));
         assert_eq!(parse_duration("7d"), Some(Duration::from_secs(604_800)));
+        assert_eq!(parse_duration("8h"), Some(Duration::from_secs(28_800)));
+        assert_eq!(parse_duration("15m"), Some(Duration::from_secs(900)));
+        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_duration("45"), Some(Duration::from_secs(45)));
+        assert_eq!(parse_duration("1h 30m"), Some(Duration::from_secs(5400)));
         assert_eq!(parse_duration("0m"), None);
+        assert_eq!(parse_duration("soon"), None);
         assert!(config(&[("PUBLIC_URL", "https://ci.example.com")])
             .unwrap()
             .is_https());
+    }
+
+    #[test]
+    fn sizes_accept_binary_units_and_bytes() {
+        for (text, bytes) in [
+            ("2MiB", 2 * 1024 * 1024),
+            ("64KiB", 64 * 1024),
+            ("1000000", 1_000_000),
+            ("5 MiB", 5 * 1024 * 1024),
+        ] {
+            assert_eq!(size(text), Ok(bytes), "{text}");
+        }
+        assert!(size("0").is_err());
+        assert!(size("lots").is_err());
+    }
+
+    #[test]
+    fn aliases_blanks_and_flags() {
+        let c = config(&[("LEPTOS_SITE_ADDR", "127.0.0.1:4000"), ("SITE_ROOT", "  ")]).unwrap();
+        assert_eq!(c.bind_addr.port(), 4000, "cargo-leptos' address is read");
+        assert_eq!(
+            c.site_root, "target/site",
+            "a blank variable counts as unset"
+        );
+        let both = config(&[
+            ("BIND_ADDR", "127.0.0.1:5000"),
+            ("LEPTOS_SITE_ADDR", "127.0.0.1:4000"),
+        ])
+        .unwrap();
+        assert_eq!(both.bind_addr.port(), 5000);
+        let cli = Cli::parse_with(
+            ["outrival", "--job-workers=3", "worker"].map(OsString::from),
+            [("JOB_WORKERS".to_string(), "1".to_string())],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cli.command, Some(Command::Worker));
+        assert_eq!(
+            cli.settings.validate().unwrap().job_workers,
+            3,
+            "the flag wins"
+        );
+    }
+
+    #[test]
+    fn the_declaration_is_well_formed() {
+        Cli::command().debug_assert();
+        for arg in Cli::declaration().get_arguments() {
+            let id = arg.get_id().as_str();
+            if matches!(id, "help" | "version") {
+                continue;
+            }
+            let env = arg.get_env().map(|e| e.to_string_lossy().into_owned());
+            assert!(env.is_some(), "{id} has no environment variable");
+            assert!(arg.get_help().is_some(), "{id} has no help");
+            assert_eq!(
+                arg.get_long().map(|l| l.replace('-', "_").to_uppercase()),
+                env,
+                "the flag of {id} is its variable's name"
+            );
+        }
+    }
+
+    #[test]
+    fn help_names_every_variable_and_shows_no_values() {
+        let help = Cli::declaration().render_long_help().to_string();
+        for arg in Cli::declaration().get_arguments() {
+            if let Some(name) = arg.get_env() {
+                let name = name.to_string_lossy();
+                assert!(
+                    help.contains(&format!("[env: {name}]")),
+                    "{name} in --help: {help}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn readme_table_is_the_declaration() {
+        let readme = include_str!("../../README.md");
+        let table = Cli::readme_table();
+        assert!(
+            readme.contains(&table),
+            "README.md's configuration table differs from the declaration in \
+             server/src/config.rs; replace it with:\n\n{table}"
+        );
     }
 }

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use secrecy::ExposeSecret;
 use serde::Serialize;
+use subtle::ConstantTimeEq;
 
 use crate::error::HttpError;
 use crate::startup::AppState;
@@ -75,9 +76,8 @@ pub async fn metrics(
     if let Some(token) = &state.metrics_token {
         let given = headers
             .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        if given != Some(token.expose_secret()) {
+            .and_then(|v| v.as_bytes().strip_prefix(b"Bearer "));
+        if !token_matches(given, token.expose_secret()) {
             return Err(HttpError::new(
                 ErrorCode::Unauthenticated,
                 "Metrics need a bearer token (Authorization: Bearer <METRICS_TOKEN>).",
@@ -92,4 +92,31 @@ pub async fn metrics(
         state.prometheus.render(),
     )
         .into_response())
+}
+
+/// Whether `given` is the token. Compared in constant time, so how long a refusal takes
+/// does not tell a guesser how much of the token was right (only its length may show).
+fn token_matches(given: Option<&[u8]>, token: &str) -> bool {
+    given.is_some_and(|given| bool::from(given.ct_eq(token.as_bytes())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::token_matches;
+
+    #[test]
+    fn only_the_exact_token_matches() {
+        let token = "s3cret-token";
+        assert!(token_matches(Some(b"s3cret-token"), token));
+        for wrong in [
+            &b""[..],
+            b"s3cret-toke",
+            b"s3cret-token2",
+            b"S3cret-token",
+            b"x",
+        ] {
+            assert!(!token_matches(Some(wrong), token), "{wrong:?}");
+        }
+        assert!(!token_matches(None, token));
+    }
 }

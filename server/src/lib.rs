@@ -10,6 +10,7 @@ pub mod export;
 pub mod health;
 pub mod middleware;
 pub mod routes;
+pub mod serve;
 pub mod startup;
 pub mod telemetry;
 pub mod ws;

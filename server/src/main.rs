@@ -1,9 +1,8 @@
 //! `outrival`: serves the web app. `outrival --help` lists the configuration.
 use std::process::ExitCode;
 
-use server::ai_config::AI_VARIABLES;
-use server::config::VARIABLES;
-use server::{run_workers, shutdown_signal, telemetry, Application, Config};
+use server::config::{process_vars, Cli, Command, ConfigError};
+use server::{run_workers, shutdown_signal, telemetry, Application};
 
 /// mimalloc: server-side rendering allocates a lot of small strings; glibc's malloc
 /// showed up as a fifth of the dashboard's CPU time under load.
@@ -11,33 +10,25 @@ use server::{run_workers, shutdown_signal, telemetry, Application, Config};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let workers_only = match args.first().map(String::as_str) {
-        None | Some("serve") => false,
-        Some("worker") => true,
-        Some("-h") | Some("--help") | Some("help") => {
-            println!(
-                "outrival [serve]   start the web server (with JOB_WORKERS job workers)\n\
-                 outrival worker    run job workers only (at least one), no web server\n\n\
-                 Configuration (environment or .env):"
-            );
-            for (name, default, meaning) in VARIABLES.iter().chain(AI_VARIABLES) {
-                println!("  {name:<28} {meaning} (default {default})");
-            }
-            return ExitCode::SUCCESS;
-        }
-        Some(other) => {
-            eprintln!("outrival: unknown command \"{other}\"; try outrival --help");
-            return ExitCode::from(2);
-        }
-    };
     if let Err(e) = dotenvy::dotenv() {
         if !e.not_found() {
             eprintln!("outrival: .env: {e}");
             return ExitCode::from(2);
         }
     }
-    let config = match Config::from_env() {
+    let cli = match Cli::parse_with(std::env::args_os(), process_vars()) {
+        Ok(cli) => cli,
+        Err(e) => match ConfigError::from_clap(&e) {
+            Some(e) => {
+                eprintln!("outrival: configuration error: {e}");
+                return ExitCode::from(2);
+            }
+            // --help, or a mistyped command line: clap prints it and picks the exit code.
+            None => e.exit(),
+        },
+    };
+    let workers_only = cli.command == Some(Command::Worker);
+    let config = match cli.settings.validate() {
         Ok(config) => config,
         Err(e) => {
             eprintln!("outrival: configuration error: {e}");

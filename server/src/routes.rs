@@ -24,7 +24,9 @@ use tower_http::LatencyUnit;
 use tower_sessions::SessionManagerLayer;
 
 use crate::error::HttpError;
+use crate::middleware::client_ip::ProxyTrust;
 use crate::middleware::csrf::{self, CsrfConfig};
+use crate::middleware::deadline;
 use crate::middleware::rep_pages::{self, RepPages};
 use crate::middleware::security::{self, CspNonce, SecurityConfig};
 use crate::middleware::{auth, body_limit, metrics, request_id};
@@ -57,6 +59,10 @@ pub struct RouterSettings {
     pub csrf: CsrfConfig,
     pub security: SecurityConfig,
     pub body_limit: usize,
+    /// Longest time from a request's head to its answer, body upload included.
+    pub request_timeout: std::time::Duration,
+    /// How far X-Forwarded-For is believed for the client's address.
+    pub proxies: ProxyTrust,
     pub site_root: String,
 }
 
@@ -89,7 +95,7 @@ pub fn router(
             _,
         >(context, shell))
         .layer(from_fn_with_state(
-            state.services.clone(),
+            (state.services.clone(), settings.proxies),
             auth::authenticate,
         ))
         .layer(sessions)
@@ -127,6 +133,7 @@ pub fn router(
                 .layer(from_fn(metrics::track))
                 .layer(from_fn_with_state(settings.security, security::headers))
                 .layer(CompressionLayer::new())
+                .layer(from_fn_with_state(settings.request_timeout, deadline::answer_within))
                 // One limit for every body: ours, not axum's built-in 2 MB one.
                 .layer(DefaultBodyLimit::disable())
                 .layer(from_fn_with_state(settings.body_limit, body_limit::limit)),

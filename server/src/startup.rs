@@ -24,6 +24,7 @@ use tower_sessions::cookie::{time, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::{redact_url, Config};
+use crate::middleware::client_ip::ProxyTrust;
 use crate::middleware::csrf::CsrfConfig;
 use crate::middleware::security::SecurityConfig;
 use crate::routes::{self, RouterSettings};
@@ -88,6 +89,7 @@ pub struct Application {
     services: Services,
     background: Vec<JoinHandle<()>>,
     workers: Option<WorkerPool>,
+    header_timeout: Duration,
 }
 
 /// Connects the database (applying migrations) and Redis when configured, and builds
@@ -163,7 +165,6 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         config.jobs.clone(),
         config.fetch.clone(),
         config.ai.clone(),
-        config.trust_proxy,
     )
 }
 
@@ -190,6 +191,13 @@ const DRAIN_GRACE: Duration = Duration::from_secs(20);
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         tracing::info!(config = ?config, "starting Outrival");
+        if config.metrics_token.is_none() {
+            tracing::warn!(
+                "METRICS_TOKEN is unset: /metrics is open to anyone who can reach {}; \
+                 set METRICS_TOKEN or block /metrics at the proxy if that is not only your scraper",
+                config.bind_addr
+            );
+        }
         let services = build_services(&config).await?;
         let sessions = services.sessions().clone();
         let workers = (config.job_workers > 0).then(|| services.start_workers(config.job_workers));
@@ -241,6 +249,8 @@ impl Application {
                     https: config.is_https(),
                 },
                 body_limit: config.request_body_limit,
+                request_timeout: config.request_timeout,
+                proxies: ProxyTrust::new(config.trust_proxy, config.trusted_proxy_hops),
                 site_root: config.site_root.clone(),
             },
             session_layer,
@@ -254,6 +264,7 @@ impl Application {
             services,
             background,
             workers,
+            header_timeout: config.http_header_timeout,
         })
     }
 
@@ -273,14 +284,7 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         tracing::info!(addr = %self.local_addr(), "listening");
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("the HTTP server failed")?;
+        crate::serve::serve(self.listener, self.router, self.header_timeout, shutdown).await;
         if let Some(workers) = self.workers {
             workers.stop(DRAIN_GRACE).await;
         }

@@ -42,8 +42,6 @@ struct Inner {
     sources: Sources,
     fetcher: Fetcher,
     revision: ContentRevision,
-    /// Whether the request's client address may be taken from `X-Forwarded-For`.
-    trust_proxy: bool,
 }
 
 impl Services {
@@ -53,7 +51,6 @@ impl Services {
         jobs: JobSettings,
         fetch: FetchPolicy,
         ai: AiSettings,
-        trust_proxy: bool,
     ) -> anyhow::Result<Self> {
         let Foundations {
             db,
@@ -96,7 +93,6 @@ impl Services {
                 cache,
                 sessions,
                 accounts,
-                trust_proxy,
                 revision,
             }),
         })
@@ -172,9 +168,5 @@ impl Services {
             .cache
             .single_instance()
             .then(|| self.inner.revision.current())
-    }
-
-    pub fn trust_proxy(&self) -> bool {
-        self.inner.trust_proxy
     }
 }

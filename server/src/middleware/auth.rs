@@ -13,34 +13,23 @@ use domain::Services;
 use http::Method;
 use tower_sessions::Session;
 
+use super::client_ip::ProxyTrust;
 use crate::error::HttpError;
 
-fn client_ip(req: &Request, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(forwarded) = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-        {
-            return forwarded.to_string();
-        }
-    }
+fn client_ip(req: &Request, proxies: ProxyTrust) -> String {
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .map(|ConnectInfo(peer)| proxies.client_ip(req.headers(), peer.ip()).to_string())
         .unwrap_or_else(|| "unknown".into())
 }
 
 pub async fn authenticate(
-    State(services): State<Services>,
+    State((services, proxies)): State<(Services, ProxyTrust)>,
     session: Session,
     mut req: Request,
     next: Next,
 ) -> Response {
-    let ip = client_ip(&req, services.trust_proxy());
+    let ip = client_ip(&req, proxies);
     req.extensions_mut().insert(ClientIp(ip));
     let auth = match session.get::<SessionAuth>(AUTH_KEY).await {
         Ok(auth) => auth,

@@ -1,7 +1,9 @@
 //! Request middleware, outermost first in `routes::router`.
 pub mod auth;
 pub mod body_limit;
+pub mod client_ip;
 pub mod csrf;
+pub mod deadline;
 pub mod metrics;
 pub mod rep_pages;
 pub mod request_id;

@@ -1,4 +1,6 @@
 //! Health, readiness, metrics and the error pages.
+use std::time::Duration;
+
 use crate::backend_test;
 use crate::common::{Backend, TestApp, PASSWORD};
 
@@ -62,19 +64,61 @@ async fn metrics_count_requests_logins_and_pool(backend: Backend) {
 }
 backend_test!(metrics_count_requests_logins_and_pool);
 
+async fn invented_methods_and_paths_add_no_metric_series(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let tag = uuid::Uuid::new_v4().simple().to_string()[..12].to_uppercase();
+    let methods: Vec<String> = ["BREW", "PURGEX", "ZZ"]
+        .iter()
+        .map(|m| format!("{m}{tag}"))
+        .collect();
+    let client = &app.browser().client;
+    for method in &methods {
+        for path in ["/health/live", "/login", &format!("/made-up-{tag}")] {
+            let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let res = client
+                .request(method, format!("{}{path}", app.base))
+                .send()
+                .await
+                .unwrap();
+            assert!(res.status().is_client_error(), "{path}: {}", res.status());
+        }
+    }
+    let (status, text) = app.browser().page("/metrics").await;
+    assert_eq!(status, 200);
+    for method in &methods {
+        assert!(!text.contains(method.as_str()), "{method} became a label");
+    }
+    assert!(
+        !text.to_lowercase().contains(&tag.to_lowercase()),
+        "the made-up path became a label"
+    );
+    assert!(text.contains("method=\"other\""), "{text}");
+    assert!(text.contains("route=\"unmatched\""), "{text}");
+}
+backend_test!(invented_methods_and_paths_add_no_metric_series);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_can_require_a_token() {
     let app = TestApp::spawn_with(Backend::Sqlite, &[("METRICS_TOKEN", "s3cret-token")]).await;
-    assert_eq!(app.browser().get("/metrics").await.status(), 401);
-    let res = app
-        .browser()
-        .client
-        .get(format!("{}/metrics", app.base))
-        .header("authorization", "Bearer s3cret-token")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    let scrape = |authorization: Option<&'static str>| {
+        let mut req = app.browser().client.get(format!("{}/metrics", app.base));
+        if let Some(value) = authorization {
+            req = req.header("authorization", value);
+        }
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(scrape(Some("Bearer s3cret-token")).await, 200);
+    for wrong in [
+        None,
+        Some("Bearer "),
+        Some("Bearer s3cret-toke"),
+        Some("Bearer s3cret-token2"),
+        Some("Bearer s3cret-tokeN"),
+        Some("Bearer s"),
+        Some("s3cret-token"),
+    ] {
+        assert_eq!(scrape(wrong).await, 401, "{wrong:?}");
+    }
 }
 
 async fn unknown_pages_are_404_with_a_request_id(backend: Backend) {
@@ -116,3 +160,116 @@ async fn pages_are_compressed_for_browsers_that_ask(backend: Backend) {
     assert!(plain.headers().get("content-encoding").is_none());
 }
 backend_test!(pages_are_compressed_for_browsers_that_ask);
+
+/// Reads from `stream` until it closes or a whole response head has come; `None` if
+/// neither happens within `limit`.
+async fn answer_or_close(
+    stream: &mut (impl tokio::io::AsyncRead + Unpin),
+    limit: Duration,
+) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut seen = Vec::new();
+    let read = async {
+        let mut buf = [0u8; 1024];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => seen.extend_from_slice(&buf[..n]),
+            }
+            if seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(limit, read).await.ok()?;
+    Some(String::from_utf8_lossy(&seen).into_owned())
+}
+
+async fn slow_clients_are_cut_off(backend: Backend) {
+    use tokio::io::AsyncWriteExt;
+    use tokio::net::TcpStream;
+
+    let app = TestApp::spawn_with(
+        backend,
+        &[("HTTP_HEADER_TIMEOUT", "1s"), ("REQUEST_TIMEOUT", "1s")],
+    )
+    .await;
+    let limit = Duration::from_secs(5);
+    let cut_off = |answer: &str| answer.is_empty() || answer.starts_with("HTTP/1.1 408");
+
+    // Half a request head, then silence.
+    let mut half = TcpStream::connect(app.addr).await.unwrap();
+    half.write_all(b"GET /health/live HTTP/1.1\r\nHost: localhost\r\n")
+        .await
+        .unwrap();
+    let answer = answer_or_close(&mut half, limit)
+        .await
+        .expect("a half-sent head is not waited on for long");
+    assert!(cut_off(&answer), "{answer}");
+
+    // A connection that never says anything.
+    let mut silent = TcpStream::connect(app.addr).await.unwrap();
+    let answer = answer_or_close(&mut silent, limit)
+        .await
+        .expect("a silent connection is closed");
+    assert!(answer.is_empty(), "{answer}");
+
+    // A head byte by byte, past the limit.
+    let (mut read, mut write) = TcpStream::connect(app.addr).await.unwrap().into_split();
+    let trickle = tokio::spawn(async move {
+        for byte in b"GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Slow: yes\r\n\r\n" {
+            if write.write_all(&[*byte]).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    let answer = answer_or_close(&mut read, limit)
+        .await
+        .expect("a trickled head is cut off");
+    assert!(cut_off(&answer), "{answer}");
+    trickle.abort();
+
+    // A body trickled past the limit: 408, or the connection closed.
+    let (mut read, mut write) = TcpStream::connect(app.addr).await.unwrap().into_split();
+    let head = format!(
+        "POST /api/auth/login HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 400\r\n\r\nemail=",
+        app.addr
+    );
+    write.write_all(head.as_bytes()).await.unwrap();
+    let trickle = tokio::spawn(async move {
+        for _ in 0..100 {
+            if write.write_all(b"a").await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    let started = std::time::Instant::now();
+    let answer = answer_or_close(&mut read, limit)
+        .await
+        .expect("a trickled body is cut off");
+    assert!(
+        answer.starts_with("HTTP/1.1 408") || answer.is_empty(),
+        "{answer}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(4));
+    trickle.abort();
+
+    // Prompt clients are served as before, bodies and all.
+    let (status, body) = app.browser().page("/health/live").await;
+    assert_eq!((status, body.as_str()), (200, "ok"));
+    let (status, body) = app
+        .browser()
+        .call(
+            "/api/auth/login",
+            &[
+                ("email", "nobody@example.com"),
+                ("password", "Wrong-Password-99"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 401, "{body}");
+}
+backend_test!(slow_clients_are_cut_off);

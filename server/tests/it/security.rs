@@ -200,3 +200,79 @@ async fn typed_markup_is_shown_as_text(backend: Backend) {
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
 }
 backend_test!(typed_markup_is_shown_as_text);
+
+/// Signs in through a proxy that reports the client as `forwarded_for`.
+async fn login_via_proxy(
+    app: &TestApp,
+    forwarded_for: &str,
+    email: &str,
+    password: &str,
+) -> (u16, serde_json::Value) {
+    let res = app
+        .browser()
+        .client
+        .post(format!("{}/api/auth/login", app.base))
+        .header("accept", "application/json")
+        .header("origin", &app.base)
+        .header("x-forwarded-for", forwarded_for)
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or_default())
+}
+
+async fn a_forged_forwarded_for_escapes_neither_the_throttle_nor_the_audit_log(backend: Backend) {
+    // One proxy in front: it appends the address it saw (203.0.113.7 here); anything
+    // before that is whatever the client wrote.
+    let app = TestApp::spawn_with(
+        backend,
+        &[
+            ("TRUST_PROXY", "true"),
+            ("LOGIN_MAX_FAILURES_PER_IP", "3"),
+            ("LOGIN_MAX_FAILURES", "100"),
+        ],
+    )
+    .await;
+    let admin = app.signed_up("Ann Admin", "ann@example.com").await;
+    for (n, expected) in [(1, 401), (2, 401), (3, 429)] {
+        let forged = format!("198.51.100.{n}, 203.0.113.7");
+        let (status, body) =
+            login_via_proxy(&app, &forged, "ann@example.com", "Wrong-Password-99").await;
+        assert_eq!(status, expected, "attempt {n}: {body}");
+    }
+    // Still locked out, whatever the client claims to be, even with the right password.
+    let (status, body) = login_via_proxy(
+        &app,
+        "198.51.100.99, 203.0.113.7",
+        "ann@example.com",
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(status, 429, "{body}");
+    // Another client is not: nor can it be framed by writing the locked address.
+    let (status, body) = login_via_proxy(
+        &app,
+        "203.0.113.7, 203.0.113.8",
+        "ann@example.com",
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let (status, log) = admin.call("/api/admin/audit", &[("page", "1")]).await;
+    assert_eq!(status, 200, "{log}");
+    let entries = log["items"].as_array().unwrap();
+    let ip_of = |action: &str| -> Vec<&str> {
+        entries
+            .iter()
+            .filter(|e| e["action"] == action)
+            .map(|e| e["ip"].as_str().unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(ip_of("login_failed"), ["203.0.113.7"; 3], "{log}");
+    assert_eq!(ip_of("login"), ["203.0.113.8"], "{log}");
+    assert!(!log.to_string().contains("198.51.100."), "{log}");
+}
+backend_test!(a_forged_forwarded_for_escapes_neither_the_throttle_nor_the_audit_log);
