@@ -26,6 +26,8 @@ pub enum ErrorCode {
     NotFound,
     MethodNotAllowed,
     Conflict,
+    /// The request took longer than REQUEST_TIMEOUT to arrive or to answer.
+    RequestTimeout,
     /// The request body is larger than the configured limit.
     PayloadTooLarge,
     InvalidCredentials,
@@ -51,6 +53,7 @@ impl ErrorCode {
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Conflict => 409,
+            ErrorCode::RequestTimeout => 408,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::Throttled => 429,
             ErrorCode::Unavailable => 503,

@@ -32,6 +32,15 @@ for (const screen of ["desktop", "phone"] as const) {
       await expect(page.getByRole("button", { name: "👍 Helped" })).toHaveCount(0);
       await expectNoHorizontalScroll(page, "the preview");
 
+      // A rep opening the same address finds nothing there yet.
+      const rep = await createPersonViaApi(newPerson("preview-rep", "viewer"));
+      const repContext = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
+      const repPage = await repContext.newPage();
+      await signIn(repPage, rep.email, rep.password);
+      await repPage.goto(`/cards/${card.cardId}`);
+      await expect(repPage.getByRole("heading", { name: "Not found" })).toBeVisible();
+      await expect(repPage.locator("body")).not.toContainText("Winning against Initech");
+
       // Publish it, then start a draft whose title only editors may read.
       await page.goto(`/cards/${card.cardId}/edit`);
       const cardEditor = new Editor(page);
@@ -39,10 +48,6 @@ for (const screen of ["desktop", "phone"] as const) {
       await page.getByLabel("Title", { exact: true }).fill(`Initech plan ${secret}`);
       await cardEditor.save();
 
-      const rep = await createPersonViaApi(newPerson("preview-rep", "viewer"));
-      const repContext = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
-      const repPage = await repContext.newPage();
-      await signIn(repPage, rep.email, rep.password);
       await repPage.goto(`/cards/${card.cardId}`);
       await expect(repPage.getByRole("heading", { level: 1 })).toContainText("Winning against Initech");
       await expect(repPage.getByText("Not published")).toHaveCount(0);

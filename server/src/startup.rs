@@ -14,6 +14,7 @@ use domain::jobs::WorkerPool;
 use domain::services::Foundations;
 use domain::sessions::{AppSessionStore, RedisSessionStore, SqlSessionStore};
 use domain::store::{Db, DbSettings};
+use domain::time::Clock;
 use domain::Services;
 use leptos::config::LeptosOptions;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -141,6 +142,7 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
     let accounts = Accounts::new(
         db.clone(),
         cache.clone(),
+        Clock::system(),
         AccountPolicy {
             throttle: ThrottlePolicy {
                 max_failures_per_account: config.login_max_failures,

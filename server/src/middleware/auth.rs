@@ -39,14 +39,16 @@ pub async fn authenticate(
         }
     };
     if let Some(auth) = auth {
-        match services.accounts().authenticate(&auth).await {
+        let seen: Option<i64> = session.get(SEEN_KEY).await.ok().flatten();
+        match services.accounts().authenticate_request(&auth, seen).await {
             Ok(Some(user)) => {
                 tracing::debug!(user.id = %user.id, "request authenticated");
                 req.extensions_mut().insert(user);
-                slide_expiry(&session, &services).await;
+                slide_expiry(&session, &services, seen).await;
             }
             Ok(None) => {
-                // Password changed, account disabled or lifetime over: end this session.
+                // Password changed, account disabled, idle too long or lifetime over:
+                // end this session.
                 if let Err(e) = session.flush().await {
                     tracing::warn!(error = %e, "failed to delete a stale session");
                 }
@@ -62,10 +64,9 @@ pub async fn authenticate(
 
 /// Marks the session seen (which saves it with a fresh expiry) when the last mark is
 /// older than the refresh interval.
-async fn slide_expiry(session: &Session, services: &Services) {
-    let now = domain::time::now_ms();
+async fn slide_expiry(session: &Session, services: &Services, seen: Option<i64>) {
+    let now = services.accounts().clock().now_ms();
     let every = services.accounts().session_refresh_every().as_millis() as i64;
-    let seen: Option<i64> = session.get(SEEN_KEY).await.ok().flatten();
     if seen.is_none_or(|seen| now - seen >= every) {
         if let Err(e) = session.insert(SEEN_KEY, now).await {
             tracing::warn!(error = %e, "failed to refresh a session");

@@ -532,30 +532,48 @@ backend_test!(sign_in_never_redirects_off_site);
 
 async fn idle_sessions_expire_and_activity_keeps_them_alive(backend: Backend) {
     use std::time::Duration;
-    let app = TestApp::spawn_with(backend, &[("SESSION_IDLE_TIMEOUT", "2s")]).await;
+    let app = TestApp::spawn_with(backend, &[("SESSION_IDLE_TIMEOUT", "30m")]).await;
+    let clock = app.services().accounts().clock();
     let dana = app.signed_up("Dana", "dana@example.com").await;
-    for _ in 0..3 {
-        tokio::time::sleep(Duration::from_millis(1100)).await;
+    for _ in 0..4 {
+        clock.advance(Duration::from_secs(20 * 60));
         assert_eq!(
             dana.get("/").await.status(),
             200,
             "activity within the idle timeout keeps the session"
         );
     }
-    tokio::time::sleep(Duration::from_millis(3200)).await;
+    clock.advance(Duration::from_secs(29 * 60));
+    assert_eq!(dana.get("/").await.status(), 200, "29 minutes idle is fine");
+    clock.advance(Duration::from_secs(31 * 60));
     assert_eq!(dana.get("/").await.status(), 303, "an idle session ends");
+    assert_eq!(
+        dana.get("/").await.status(),
+        303,
+        "and stays ended once the clock is no longer ahead of the store"
+    );
 }
 backend_test!(idle_sessions_expire_and_activity_keeps_them_alive);
 
 async fn sessions_end_at_their_absolute_lifetime(backend: Backend) {
     use std::time::Duration;
-    let app = TestApp::spawn_with(backend, &[("SESSION_MAX_LIFETIME", "2s")]).await;
+    let app = TestApp::spawn_with(
+        backend,
+        &[
+            ("SESSION_MAX_LIFETIME", "8h"),
+            ("SESSION_IDLE_TIMEOUT", "30m"),
+        ],
+    )
+    .await;
+    let clock = app.services().accounts().clock();
     let dana = app.signed_up("Dana", "dana@example.com").await;
     assert_eq!(dana.get("/").await.status(), 200);
-    for _ in 0..3 {
-        tokio::time::sleep(Duration::from_millis(800)).await;
-        dana.get("/").await;
+    // Active every 20 minutes for 7 hours 40 minutes: still signed in.
+    for _ in 0..23 {
+        clock.advance(Duration::from_secs(20 * 60));
+        assert_eq!(dana.get("/").await.status(), 200);
     }
+    clock.advance(Duration::from_secs(21 * 60));
     assert_eq!(
         dana.get("/").await.status(),
         303,

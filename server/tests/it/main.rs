@@ -22,4 +22,5 @@ mod rep_view;
 mod restart;
 mod search;
 mod security;
+mod slow_clients;
 mod sources;

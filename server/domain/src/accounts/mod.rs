@@ -19,7 +19,7 @@ use crate::cache::Cache;
 use crate::error::{Error, FieldErrors, Result};
 use crate::sessions::SessionAuth;
 use crate::store::Db;
-use crate::time::now_ms;
+use crate::time::Clock;
 use crate::types::{InvitationPreview, Role, SignupContext, SignupMode, Viewer};
 use audit::{action, AuditEvent};
 use password::PasswordHasher;
@@ -94,6 +94,8 @@ pub struct Accounts {
     throttle: LoginThrottle,
     policy: AccountPolicy,
     user_copies: UserCopies,
+    /// What the session lifetimes are measured by.
+    clock: Clock,
     /// Set once the installation has its first account; it never goes back.
     set_up: Arc<AtomicBool>,
 }
@@ -107,20 +109,21 @@ fn current(user: &users::UserRecord) -> CurrentUser {
     }
 }
 
-fn signed_in(user: &users::UserRecord) -> SignedIn {
+fn signed_in(user: &users::UserRecord, at: i64) -> SignedIn {
     SignedIn {
         user: current(user),
         auth: SessionAuth {
             user_id: user.id.clone(),
             epoch: user.session_epoch,
-            authenticated_at: now_ms(),
+            authenticated_at: at,
         },
     }
 }
 
 impl Accounts {
-    pub fn new(db: Db, cache: Cache, policy: AccountPolicy) -> Self {
+    pub fn new(db: Db, cache: Cache, clock: Clock, policy: AccountPolicy) -> Self {
         Self {
+            clock,
             user_copies: UserCopies::new(cache.single_instance()),
             hasher: PasswordHasher::new(policy.max_concurrent_hashes),
             throttle: LoginThrottle::new(cache, policy.throttle.clone()),
@@ -275,7 +278,7 @@ impl Accounts {
                 .with_detail(format!("role {}", user.role)),
         )
         .await;
-        Ok(signed_in(&user))
+        Ok(signed_in(&user, self.clock.now_ms()))
     }
 
     /// Checks an email and password, with throttling and the same answer for an
@@ -324,7 +327,7 @@ impl Accounts {
             AuditEvent::own(action::LOGIN, &user.id, &user.email, ip),
         )
         .await;
-        Ok(signed_in(&user))
+        Ok(signed_in(&user, self.clock.now_ms()))
     }
 
     /// Counts a wrong password against the account and the address, in the audit log
@@ -453,14 +456,35 @@ impl Accounts {
         Ok(SessionAuth {
             user_id: user.id.clone(),
             epoch,
-            authenticated_at: now_ms(),
+            authenticated_at: self.clock.now_ms(),
         })
+    }
+
+    /// The clock session lifetimes are measured by.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Resolves the session of a request: as [`Accounts::authenticate`], and `None`
+    /// too when the session has sat idle longer than allowed since `last_seen` (when
+    /// the session was last marked seen; sign-in when it never was).
+    pub async fn authenticate_request(
+        &self,
+        auth: &SessionAuth,
+        last_seen: Option<i64>,
+    ) -> Result<Option<CurrentUser>> {
+        let idle = self.clock.now_ms() - last_seen.unwrap_or(auth.authenticated_at);
+        if idle > self.policy.session_idle.as_millis() as i64 {
+            return Ok(None);
+        }
+        self.authenticate(auth).await
     }
 
     /// Resolves a session's identity. `None` when the account is gone or disabled,
     /// the password changed since, or the absolute lifetime has passed.
     pub async fn authenticate(&self, auth: &SessionAuth) -> Result<Option<CurrentUser>> {
-        if now_ms() - auth.authenticated_at > self.policy.session_absolute.as_millis() as i64 {
+        let lived = self.clock.now_ms() - auth.authenticated_at;
+        if lived > self.policy.session_absolute.as_millis() as i64 {
             return Ok(None);
         }
         let known = match self.user_copies.get(&auth.user_id) {
