@@ -5,7 +5,7 @@
 //! repeated after a reconnect.
 use std::collections::HashMap;
 
-use domain::types::{ClientMessage, Event, JobState, PresenceEntry};
+use domain::types::{CardId, ClientMessage, Event, JobId, JobState, PresenceEntry};
 use leptos::prelude::*;
 
 /// The latest word on a job, from its live events.
@@ -28,12 +28,12 @@ pub struct Notice {
 
 #[derive(Clone, Copy)]
 pub struct Live {
-    pub jobs: RwSignal<HashMap<String, JobLive>>,
-    pub presence: RwSignal<HashMap<String, Vec<PresenceEntry>>>,
+    pub jobs: RwSignal<HashMap<JobId, JobLive>>,
+    pub presence: RwSignal<HashMap<CardId, Vec<PresenceEntry>>>,
     /// Notifications not yet dismissed, oldest first.
     pub notifications: RwSignal<Vec<Notice>>,
     pub connected: RwSignal<bool>,
-    watching: StoredValue<Option<(String, bool)>>,
+    watching: StoredValue<Option<(CardId, bool)>>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     socket: SocketSlot,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -108,7 +108,7 @@ impl Live {
     }
 
     /// Announces that this tab shows `card_id` (or nothing), editing or not.
-    pub fn watch(&self, card_id: Option<String>, editing: bool) {
+    pub fn watch(&self, card_id: Option<CardId>, editing: bool) {
         let message = ClientMessage::Watch {
             card_id: card_id.clone(),
             editing,

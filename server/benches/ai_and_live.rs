@@ -12,7 +12,7 @@ use domain::ai::{engine, AiSettings, Brief, Orchestrator, SourceText};
 use domain::cache::Cache;
 use domain::sources::extract::html_to_text;
 use domain::store::{Db, DbSettings};
-use domain::types::{Agent, CardContent};
+use domain::types::{Agent, CardContent, SnapshotId, UserId};
 use futures_util::StreamExt;
 use tokio::process::{Child, Command};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -66,7 +66,7 @@ fn fifty_sources() -> Brief {
                 round += 1;
             }
             SourceText {
-                snapshot_id: format!("snap-{i}"),
+                snapshot_id: SnapshotId::from(format!("snap-{i}")),
                 title: format!("Source {i}"),
                 url: format!("https://acme.example/{i}"),
                 text,
@@ -117,15 +117,10 @@ async fn engine_and_cache() -> anyhow::Result<()> {
     .await?;
     let orchestrator =
         Orchestrator::new(db, Cache::Memory(Default::default()), AiSettings::default())?;
+    let user = UserId::from("bench-user");
     let first = Instant::now();
     let _ = orchestrator
-        .run(
-            "bench-user",
-            Agent::BattlecardWriter,
-            brief.clone(),
-            None,
-            false,
-        )
+        .run(&user, Agent::BattlecardWriter, brief.clone(), None, false)
         .await;
     figure(
         "orchestrator_first_draft",
@@ -136,13 +131,7 @@ async fn engine_and_cache() -> anyhow::Result<()> {
     for _ in 0..50 {
         let started = Instant::now();
         let run = orchestrator
-            .run(
-                "bench-user",
-                Agent::BattlecardWriter,
-                brief.clone(),
-                None,
-                false,
-            )
+            .run(&user, Agent::BattlecardWriter, brief.clone(), None, false)
             .await;
         hits.push(started.elapsed().as_secs_f64() * 1000.0);
         assert!(

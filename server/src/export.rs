@@ -10,7 +10,7 @@ use axum::Extension;
 use domain::accounts::CurrentUser;
 use domain::battlecards::ExportData;
 use domain::time::now_ms;
-use domain::types::{SectionKey, OBJECTIONS_LABEL};
+use domain::types::{CardId, SectionKey, OBJECTIONS_LABEL};
 use http::{header, HeaderValue};
 use serde::Deserialize;
 
@@ -97,7 +97,7 @@ fn failed() -> HttpError {
 
 pub async fn card(
     State(state): State<AppState>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<(CardId, String)>, PathRejection>,
     query: Result<Query<ExportQuery>, QueryRejection>,
     user: Option<Extension<CurrentUser>>,
 ) -> Result<Response, HttpError> {

@@ -15,7 +15,7 @@ use axum::Extension;
 use domain::accounts::CurrentUser;
 use domain::events::{Audience, Envelope};
 use domain::sessions::{SessionAuth, AUTH_KEY};
-use domain::types::{ClientMessage, Event, PresenceEntry, Role};
+use domain::types::{CardId, ClientMessage, Event, PresenceEntry, Role};
 use domain::Services;
 use http::{header, HeaderMap};
 use tokio::sync::broadcast::error::RecvError;
@@ -94,7 +94,7 @@ struct Connection {
     /// This socket's own id (a person may have several tabs).
     tab: String,
     /// The card this tab shows, and whether it edits it.
-    watching: Option<(String, bool)>,
+    watching: Option<(CardId, bool)>,
     /// The session to re-check (absent only if the store gave no id).
     login: Option<(SessionAuth, Id)>,
 }

@@ -1,6 +1,7 @@
 //! Admin-only server functions: people, invitations, sign-up policy, audit log.
 use domain::types::{
-    AccountSettings, AuditEntry, CreatedInvitation, InvitationSummary, Page, UserSummary,
+    AccountSettings, AuditEntry, CreatedInvitation, InvitationId, InvitationSummary, Page, UserId,
+    UserSummary,
 };
 use leptos::prelude::*;
 
@@ -17,7 +18,7 @@ pub async fn list_users(query: String, page: u32) -> Result<Page<UserSummary>, A
 }
 
 #[server(endpoint = "admin/set_role")]
-pub async fn set_role(user_id: String, role: String) -> Result<UserSummary, AppError> {
+pub async fn set_role(user_id: UserId, role: String) -> Result<UserSummary, AppError> {
     use crate::api::ssr::*;
     let admin = require_role(domain::types::Role::Admin)?;
     let role = domain::types::Role::parse(&role).ok_or_else(|| {
@@ -33,7 +34,7 @@ pub async fn set_role(user_id: String, role: String) -> Result<UserSummary, AppE
 }
 
 #[server(endpoint = "admin/set_disabled")]
-pub async fn set_disabled(user_id: String, disabled: bool) -> Result<UserSummary, AppError> {
+pub async fn set_disabled(user_id: UserId, disabled: bool) -> Result<UserSummary, AppError> {
     use crate::api::ssr::*;
     let admin = require_role(domain::types::Role::Admin)?;
     Ok(services()?
@@ -87,7 +88,7 @@ pub async fn list_invitations(page: u32) -> Result<Page<InvitationSummary>, AppE
 }
 
 #[server(endpoint = "admin/revoke_invitation")]
-pub async fn revoke_invitation(id: String) -> Result<(), AppError> {
+pub async fn revoke_invitation(id: InvitationId) -> Result<(), AppError> {
     use crate::api::ssr::*;
     let admin = require_role(domain::types::Role::Admin)?;
     Ok(services()?

@@ -1,12 +1,12 @@
 //! AI drafts: ask for one (a background job), review it, accept or discard it.
-use domain::types::{DraftView, JobView, SaveOutcome};
+use domain::types::{CardId, DraftId, DraftView, JobView, SaveOutcome, SnapshotId};
 use leptos::prelude::*;
 
 use crate::error::AppError;
 
 #[server(endpoint = "ai/request")]
 pub async fn request_draft(
-    card_id: String,
+    card_id: CardId,
     agent: String,
     #[server(default)] section: Option<String>,
     /// Admins only: `builtin` or `openai` for this request.
@@ -63,7 +63,7 @@ pub async fn request_draft(
 
 #[server(endpoint = "ai/summarise")]
 pub async fn summarise_snapshot(
-    snapshot_id: String,
+    snapshot_id: SnapshotId,
     #[server(default)] regenerate: Option<bool>,
 ) -> Result<JobView, AppError> {
     use crate::api::ssr::*;
@@ -91,21 +91,21 @@ pub async fn ai_status(
 }
 
 #[server(endpoint = "ai/draft")]
-pub async fn load_draft(id: String) -> Result<DraftView, AppError> {
+pub async fn load_draft(id: DraftId) -> Result<DraftView, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     Ok(services()?.drafts().get(&user, &id).await?)
 }
 
 #[server(endpoint = "ai/accept")]
-pub async fn accept_draft(id: String) -> Result<SaveOutcome, AppError> {
+pub async fn accept_draft(id: DraftId) -> Result<SaveOutcome, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     Ok(services()?.drafts().accept(&user, &id).await?)
 }
 
 #[server(endpoint = "ai/discard")]
-pub async fn discard_draft(id: String) -> Result<(), AppError> {
+pub async fn discard_draft(id: DraftId) -> Result<(), AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     Ok(services()?.drafts().discard(&user, &id).await?)

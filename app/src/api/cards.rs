@@ -1,13 +1,16 @@
 //! Battlecards: the editor's load, save, status, history, diff and restore; the rep
 //! view and its feedback; the Markdown preview.
-use domain::types::{CardContent, CardDiff, CardEditorData, CardHistory, RepCard, SaveOutcome};
+use domain::types::{
+    CardContent, CardDiff, CardEditorData, CardHistory, CardId, CompetitorId, ObjectionId, RepCard,
+    SaveOutcome,
+};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
 
 #[server(endpoint = "cards/create")]
-pub async fn create_card(competitor_id: String, title: String) -> Result<String, AppError> {
+pub async fn create_card(competitor_id: CompetitorId, title: String) -> Result<CardId, AppError> {
     use crate::api::ssr::*;
     let user = require_role(domain::types::Role::Editor)?;
     let id = services()?
@@ -21,7 +24,7 @@ pub async fn create_card(competitor_id: String, title: String) -> Result<String,
 }
 
 #[server(endpoint = "cards/editor")]
-pub async fn card_for_editing(id: String) -> Result<CardEditorData, AppError> {
+pub async fn card_for_editing(id: CardId) -> Result<CardEditorData, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     Ok(services()?.battlecards().editor_data(&user, &id).await?)
@@ -30,7 +33,7 @@ pub async fn card_for_editing(id: String) -> Result<CardEditorData, AppError> {
 /// Saves a new version based on `base_version`; a stale base answers with a conflict.
 #[server(endpoint = "cards/save", input = Json)]
 pub async fn save_card(
-    id: String,
+    id: CardId,
     base_version: i64,
     content: CardContent,
     note: String,
@@ -45,7 +48,7 @@ pub async fn save_card(
 
 #[server(endpoint = "cards/status")]
 pub async fn set_card_status(
-    id: String,
+    id: CardId,
     status: String,
     version: i64,
     /// Publish even though some AI claims did not verify (an editor's explicit choice).
@@ -73,14 +76,14 @@ pub async fn set_card_status(
 }
 
 #[server(endpoint = "cards/history")]
-pub async fn load_card_history(id: String) -> Result<CardHistory, AppError> {
+pub async fn load_card_history(id: CardId) -> Result<CardHistory, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     Ok(services()?.battlecards().history(&user, &id).await?)
 }
 
 #[server(endpoint = "cards/diff")]
-pub async fn load_card_diff(id: String, from: i64, to: i64) -> Result<CardDiff, AppError> {
+pub async fn load_card_diff(id: CardId, from: i64, to: i64) -> Result<CardDiff, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     Ok(services()?.battlecards().diff(&user, &id, from, to).await?)
@@ -88,7 +91,7 @@ pub async fn load_card_diff(id: String, from: i64, to: i64) -> Result<CardDiff, 
 
 #[server(endpoint = "cards/restore")]
 pub async fn restore_version(
-    id: String,
+    id: CardId,
     version: i64,
     base_version: i64,
 ) -> Result<SaveOutcome, AppError> {
@@ -103,9 +106,9 @@ pub async fn restore_version(
 /// Puts the objections in a new order: `order` must list every objection id once.
 #[server(endpoint = "cards/reorder", input = Json)]
 pub async fn reorder_objections(
-    id: String,
+    id: CardId,
     base_version: i64,
-    order: Vec<String>,
+    order: Vec<ObjectionId>,
 ) -> Result<SaveOutcome, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
@@ -116,7 +119,7 @@ pub async fn reorder_objections(
 }
 
 #[server(endpoint = "cards/read")]
-pub async fn read_card(id: String) -> Result<RepCard, AppError> {
+pub async fn read_card(id: CardId) -> Result<RepCard, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     Ok(services()?.battlecards().rep_card(&user, &id).await?)
@@ -124,8 +127,8 @@ pub async fn read_card(id: String) -> Result<RepCard, AppError> {
 
 #[server(endpoint = "cards/feedback")]
 pub async fn send_feedback(
-    card_id: String,
-    objection_id: String,
+    card_id: CardId,
+    objection_id: ObjectionId,
     helpful: bool,
     comment: String,
 ) -> Result<bool, AppError> {

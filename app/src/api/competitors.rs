@@ -1,5 +1,5 @@
 //! Competitors: list, read, create, edit, archive.
-use domain::types::{Competitor, CompetitorDetail, CompetitorList};
+use domain::types::{Competitor, CompetitorDetail, CompetitorId, CompetitorList};
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -26,14 +26,14 @@ pub async fn list_competitors(
 }
 
 #[server(endpoint = "competitors/detail")]
-pub async fn load_competitor(id: String) -> Result<CompetitorDetail, AppError> {
+pub async fn load_competitor(id: CompetitorId) -> Result<CompetitorDetail, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     Ok(services()?.competitors().detail(&user, &id).await?)
 }
 
 #[server(endpoint = "competitors/get")]
-pub async fn get_competitor(id: String) -> Result<Competitor, AppError> {
+pub async fn get_competitor(id: CompetitorId) -> Result<Competitor, AppError> {
     use crate::api::ssr::*;
     let user = require_role(domain::types::Role::Editor)?;
     Ok(services()?.competitors().get(&user, &id).await?)
@@ -78,7 +78,7 @@ pub async fn create_competitor(
 
 #[server(endpoint = "competitors/update")]
 pub async fn update_competitor(
-    id: String,
+    id: CompetitorId,
     name: String,
     website: String,
     description: String,
@@ -104,7 +104,10 @@ pub async fn update_competitor(
 }
 
 #[server(endpoint = "competitors/archive")]
-pub async fn set_competitor_archived(id: String, archived: bool) -> Result<Competitor, AppError> {
+pub async fn set_competitor_archived(
+    id: CompetitorId,
+    archived: bool,
+) -> Result<Competitor, AppError> {
     use crate::api::ssr::*;
     let user = require_role(domain::types::Role::Editor)?;
     Ok(services()?

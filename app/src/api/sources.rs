@@ -1,11 +1,13 @@
 //! A competitor's sources (notes and web pages), their snapshots, and background jobs.
-use domain::types::{JobList, JobView, SnapshotView, SourceView};
+use domain::types::{
+    CompetitorId, JobId, JobList, JobView, SnapshotId, SnapshotView, SourceId, SourceView,
+};
 use leptos::prelude::*;
 
 use crate::error::AppError;
 
 #[server(endpoint = "sources/list")]
-pub async fn list_sources(competitor_id: String) -> Result<Vec<SourceView>, AppError> {
+pub async fn list_sources(competitor_id: CompetitorId) -> Result<Vec<SourceView>, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     Ok(services()?.sources().list(&user, &competitor_id).await?)
@@ -13,7 +15,7 @@ pub async fn list_sources(competitor_id: String) -> Result<Vec<SourceView>, AppE
 
 #[server(endpoint = "sources/add_note")]
 pub async fn add_note_source(
-    competitor_id: String,
+    competitor_id: CompetitorId,
     title: String,
     text: String,
 ) -> Result<SourceView, AppError> {
@@ -27,7 +29,10 @@ pub async fn add_note_source(
 }
 
 #[server(endpoint = "sources/add_url")]
-pub async fn add_url_source(competitor_id: String, url: String) -> Result<SourceView, AppError> {
+pub async fn add_url_source(
+    competitor_id: CompetitorId,
+    url: String,
+) -> Result<SourceView, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     services()?
@@ -38,21 +43,21 @@ pub async fn add_url_source(competitor_id: String, url: String) -> Result<Source
 }
 
 #[server(endpoint = "sources/refresh")]
-pub async fn refresh_source(id: String) -> Result<SourceView, AppError> {
+pub async fn refresh_source(id: SourceId) -> Result<SourceView, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     Ok(services()?.sources().refresh(&user, &id).await?)
 }
 
 #[server(endpoint = "sources/remove")]
-pub async fn remove_source(id: String) -> Result<(), AppError> {
+pub async fn remove_source(id: SourceId) -> Result<(), AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     Ok(services()?.sources().remove(&user, &id).await?)
 }
 
 #[server(endpoint = "sources/snapshot")]
-pub async fn read_snapshot(id: String) -> Result<SnapshotView, AppError> {
+pub async fn read_snapshot(id: SnapshotId) -> Result<SnapshotView, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     Ok(services()?.sources().snapshot(&user, &id).await?)
@@ -66,14 +71,14 @@ pub async fn list_jobs(everyone: bool) -> Result<JobList, AppError> {
 }
 
 #[server(endpoint = "jobs/get")]
-pub async fn read_job(id: String) -> Result<JobView, AppError> {
+pub async fn read_job(id: JobId) -> Result<JobView, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     Ok(services()?.jobs().get(&user, &id).await?)
 }
 
 #[server(endpoint = "jobs/cancel")]
-pub async fn cancel_job(id: String) -> Result<JobView, AppError> {
+pub async fn cancel_job(id: JobId) -> Result<JobView, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     Ok(services()?.jobs().cancel(&user, &id).await?)

@@ -1,12 +1,13 @@
 //! "Dana is editing · Ann is viewing": who else has this card open right now. The tab
 //! announces the card over the live connection when shown and leaves when closed.
+use domain::types::CardId;
 use leptos::prelude::*;
 
 use crate::live::use_live;
 use crate::Me;
 
 #[component]
-pub fn PresenceBar(card_id: String, editing: bool) -> impl IntoView {
+pub fn PresenceBar(card_id: CardId, editing: bool) -> impl IntoView {
     let Some(live) = use_live() else {
         return ().into_any();
     };

@@ -4,7 +4,7 @@ use sqlx::AnyConnection;
 use crate::accounts::CurrentUser;
 use crate::store::Db;
 use crate::time::now_ms;
-use crate::types::ActivityEntry;
+use crate::types::{ActivityEntry, CardId, CompetitorId};
 
 pub mod action {
     pub const COMPETITOR_CREATED: &str = "competitor.created";
@@ -25,8 +25,8 @@ pub mod action {
 pub async fn record(
     conn: &mut AnyConnection,
     actor: &CurrentUser,
-    competitor_id: &str,
-    card_id: Option<&str>,
+    competitor_id: &CompetitorId,
+    card_id: Option<&CardId>,
     action: &str,
     detail: &str,
 ) -> crate::Result<()> {
@@ -53,7 +53,7 @@ struct Row {
     actor_name: String,
     action: String,
     detail: String,
-    card_id: Option<String>,
+    card_id: Option<CardId>,
 }
 
 /// The newest entries about a competitor. Readers (`visible_cards` is `Some`) see the
@@ -61,8 +61,8 @@ struct Row {
 /// entry about a draft: those carry the draft's title. Pass `None` for editors.
 pub async fn recent(
     db: &Db,
-    competitor_id: &str,
-    visible_cards: Option<&[String]>,
+    competitor_id: &CompetitorId,
+    visible_cards: Option<&[CardId]>,
     limit: i64,
 ) -> crate::Result<Vec<ActivityEntry>> {
     let rows: Vec<Row> = sqlx::query_as(

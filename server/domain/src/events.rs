@@ -12,16 +12,16 @@ use fred::prelude::*;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
-use crate::types::Event;
+use crate::types::{CardId, Event, UserId};
 
 /// Who may receive an event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "to", content = "id", rename_all = "snake_case")]
 pub enum Audience {
     /// One person (all of their tabs).
-    User(String),
+    User(UserId),
     /// Tabs that announced they show this card (each checked when it announced).
-    Card(String),
+    Card(CardId),
     /// Administrators.
     Admins,
 }

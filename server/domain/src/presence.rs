@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cache::Cache;
 use crate::time::now_ms;
-use crate::types::PresenceEntry;
+use crate::types::{CardId, PresenceEntry, UserId};
 
 /// How long a tab stays present without a renewal.
 pub const PRESENCE_TTL: Duration = Duration::from_secs(60);
@@ -28,7 +28,8 @@ pub struct Presence(Store);
 
 #[derive(Clone)]
 enum Store {
-    Memory(Arc<Mutex<HashMap<String, HashMap<String, Held>>>>),
+    /// Card → tab → what the tab holds.
+    Memory(Arc<Mutex<HashMap<CardId, HashMap<String, Held>>>>),
     Redis {
         pool: fred::clients::Pool,
         prefix: String,
@@ -48,7 +49,12 @@ impl Presence {
     }
 
     /// Records (or renews) that tab `tab` shows `card_id`.
-    pub async fn join(&self, card_id: &str, tab: &str, entry: PresenceEntry) -> anyhow::Result<()> {
+    pub async fn join(
+        &self,
+        card_id: &CardId,
+        tab: &str,
+        entry: PresenceEntry,
+    ) -> anyhow::Result<()> {
         let held = Held {
             entry,
             expires_at: now_ms() + PRESENCE_TTL.as_millis() as i64,
@@ -56,7 +62,7 @@ impl Presence {
         match &self.0 {
             Store::Memory(map) => {
                 let mut map = map.lock().unwrap_or_else(|p| p.into_inner());
-                map.entry(card_id.to_string())
+                map.entry(card_id.clone())
                     .or_default()
                     .insert(tab.to_string(), held);
                 Ok(())
@@ -79,7 +85,7 @@ impl Presence {
     }
 
     /// Removes tab `tab` from `card_id`.
-    pub async fn leave(&self, card_id: &str, tab: &str) -> anyhow::Result<()> {
+    pub async fn leave(&self, card_id: &CardId, tab: &str) -> anyhow::Result<()> {
         match &self.0 {
             Store::Memory(map) => {
                 let mut map = map.lock().unwrap_or_else(|p| p.into_inner());
@@ -103,7 +109,7 @@ impl Presence {
 
     /// Everyone present on `card_id`, one entry per person (editing if any of their
     /// tabs edits), sorted by name. Expired tabs are dropped on the way.
-    pub async fn people(&self, card_id: &str) -> anyhow::Result<Vec<PresenceEntry>> {
+    pub async fn people(&self, card_id: &CardId) -> anyhow::Result<Vec<PresenceEntry>> {
         let now = now_ms();
         let held: Vec<Held> = match &self.0 {
             Store::Memory(map) => {
@@ -139,7 +145,7 @@ impl Presence {
 }
 
 fn merge(entries: impl Iterator<Item = PresenceEntry>) -> Vec<PresenceEntry> {
-    let mut by_user: HashMap<String, PresenceEntry> = HashMap::new();
+    let mut by_user: HashMap<UserId, PresenceEntry> = HashMap::new();
     for e in entries {
         by_user
             .entry(e.user_id.clone())
@@ -166,14 +172,15 @@ mod tests {
     #[tokio::test]
     async fn tabs_of_one_person_merge_and_leave() {
         let p = Presence(Store::Memory(Arc::default()));
-        p.join("c", "t1", entry("dana", false)).await.unwrap();
-        p.join("c", "t2", entry("dana", true)).await.unwrap();
-        p.join("c", "t3", entry("ann", false)).await.unwrap();
-        let people = p.people("c").await.unwrap();
+        let card = CardId::from("c");
+        p.join(&card, "t1", entry("dana", false)).await.unwrap();
+        p.join(&card, "t2", entry("dana", true)).await.unwrap();
+        p.join(&card, "t3", entry("ann", false)).await.unwrap();
+        let people = p.people(&card).await.unwrap();
         assert_eq!(people, vec![entry("ann", false), entry("dana", true)]);
-        p.leave("c", "t2").await.unwrap();
-        p.leave("c", "t3").await.unwrap();
-        assert_eq!(p.people("c").await.unwrap(), vec![entry("dana", false)]);
-        assert!(p.people("other").await.unwrap().is_empty());
+        p.leave(&card, "t2").await.unwrap();
+        p.leave(&card, "t3").await.unwrap();
+        assert_eq!(p.people(&card).await.unwrap(), vec![entry("dana", false)]);
+        assert!(p.people(&CardId::from("other")).await.unwrap().is_empty());
     }
 }

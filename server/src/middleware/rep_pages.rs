@@ -18,6 +18,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use domain::accounts::CurrentUser;
+use domain::types::{CardId, UserId};
 use domain::Services;
 use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 
@@ -38,7 +39,7 @@ struct Page {
 }
 
 /// Whose rendering of which card: (card id, reader id).
-type Key = (String, String);
+type Key = (CardId, UserId);
 
 #[derive(Default)]
 struct Kept {
@@ -119,7 +120,7 @@ pub async fn serve(
     let card = (req.method() == Method::GET && req.uri().query().is_none())
         .then(|| rep_view_card(req.uri().path()))
         .flatten()
-        .map(str::to_string);
+        .map(CardId::from);
     let reader = req.extensions().get::<CurrentUser>().cloned();
     let nonce = req.extensions().get::<CspNonce>().map(|n| n.0.clone());
     let (Some(revision), Some(card), Some(reader), Some(nonce)) = (revision, card, reader, nonce)

@@ -102,7 +102,7 @@ fn Invitations() -> impl IntoView {
                                                         <td data-label="Expires">{format_time(inv.expires_at)}</td>
                                                         <td>{pending.then(|| view! {
                                                             <ActionForm action=revoke>
-                                                                <input type="hidden" name="id" value=inv.id.clone()/>
+                                                                <input type="hidden" name="id" value=inv.id.to_string()/>
                                                                 <button type="submit" class="button secondary small">"Revoke"</button>
                                                             </ActionForm>
                                                         })}</td>

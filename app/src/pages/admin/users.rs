@@ -115,7 +115,7 @@ fn UserRow(
 ) -> impl IntoView {
     let role_label = format!("Role for {}", user.email);
     let current = user.role;
-    let (role_user_id, status_user_id) = (user.id.clone(), user.id.clone());
+    let (role_user_id, status_user_id) = (user.id.to_string(), user.id.to_string());
     view! {
         <tr data-user=user.email.clone()>
             <td data-label="Name">{user.name.clone()}</td>

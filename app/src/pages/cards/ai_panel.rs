@@ -1,7 +1,7 @@
 //! The editor's AI panel: ask for a draft of the whole card, a refresh of one section
 //! or answers to the objections; watch the job's progress; open the draft to review.
 //! Drafts are written against the saved version, so unsaved changes block asking.
-use domain::types::{Agent, SectionKey, UnverifiedClaims};
+use domain::types::{Agent, CardId, SectionKey, UnverifiedClaims};
 use leptos::prelude::*;
 
 use crate::api::ai::{ai_status, RequestDraft};
@@ -11,7 +11,7 @@ use crate::components::form::last_error;
 use crate::components::job::JobProgress;
 
 #[component]
-pub fn AiPanel(card_id: String, dirty: Memo<bool>) -> impl IntoView {
+pub fn AiPanel(card_id: CardId, dirty: Memo<bool>) -> impl IntoView {
     let request = ServerAction::<RequestDraft>::new();
     let error = last_error(request.value());
     let section = RwSignal::new(SectionKey::Overview.as_str().to_string());

@@ -1,7 +1,9 @@
 //! Reviewing an AI draft: every claim with its sources (hover or tap to see the quote,
 //! follow it to the highlighted snapshot), which claims failed verification, how the
 //! draft differs from the card, and Accept (a new version) or Discard.
-use domain::types::{Claim, DraftStatus, DraftView, SaveOutcome, SectionKey};
+use domain::types::{
+    Claim, CompetitorId, DraftId, DraftStatus, DraftView, SaveOutcome, SectionKey,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -15,7 +17,7 @@ use crate::components::format::format_time;
 #[component]
 pub fn DraftPage() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("draft").unwrap_or_default());
+    let id = Memo::new(move |_| DraftId::from(params.read().get("draft").unwrap_or_default()));
     let accept = ServerAction::<AcceptDraft>::new();
     let discard = ServerAction::<DiscardDraft>::new();
     let draft = Resource::new(
@@ -151,7 +153,7 @@ fn Draft(
 
 /// One claim with its verification badge and its citations (tap to open each).
 #[component]
-pub fn ClaimItem(claim: Claim, competitor: String) -> impl IntoView {
+pub fn ClaimItem(claim: Claim, competitor: CompetitorId) -> impl IntoView {
     let verified = claim.verified;
     view! {
         <li class="claim" class:unverified=!verified>

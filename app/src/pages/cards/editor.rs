@@ -4,7 +4,7 @@
 //! screen instead of overwriting anything.
 use domain::types::card_limits as limits;
 use domain::types::{
-    CardContent, CardEditorData, CardStatus, ConflictInfo, SaveOutcome, SectionKey,
+    CardContent, CardEditorData, CardId, CardStatus, ConflictInfo, SaveOutcome, SectionKey,
     UnverifiedClaims,
 };
 use leptos::prelude::*;
@@ -228,7 +228,7 @@ fn install_shortcuts_and_guards(dirty: Memo<bool>, save_now: Callback<()>) {
 
 #[component]
 fn Toolbar(
-    id: String,
+    id: CardId,
     state: EditorState,
     dirty: Memo<bool>,
     pending: Memo<bool>,

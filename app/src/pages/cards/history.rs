@@ -98,7 +98,7 @@ fn History(
                                     <div class="version-actions">
                                         <a class="button secondary small" href=compare>"Compare with current"</a>
                                         <ActionForm action=restore>
-                                            <input type="hidden" name="id" value=id/>
+                                            <input type="hidden" name="id" value=id.to_string()/>
                                             <input type="hidden" name="version" value=v.version/>
                                             <input type="hidden" name="base_version" value=latest/>
                                             <button type="submit" class="button secondary small">"Restore"</button>

@@ -7,18 +7,19 @@ pub mod history;
 pub mod objections;
 pub mod rep;
 
+use domain::types::CardId;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 /// The `:id` route parameter.
-pub(crate) fn card_id_param() -> Memo<String> {
+pub(crate) fn card_id_param() -> Memo<CardId> {
     let params = use_params_map();
-    Memo::new(move |_| params.read().get("id").unwrap_or_default())
+    Memo::new(move |_| CardId::from(params.read().get("id").unwrap_or_default()))
 }
 
 /// The export links for a card.
 #[component]
-pub fn ExportLinks(id: String, #[prop(optional)] published: bool) -> impl IntoView {
+pub fn ExportLinks(id: CardId, #[prop(optional)] published: bool) -> impl IntoView {
     let suffix = if published { "?published=true" } else { "" };
     view! {
         <a class="button secondary small" href=format!("/cards/{id}/export/pdf{suffix}") download="" rel="external">"PDF"</a>

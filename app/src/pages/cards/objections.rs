@@ -1,7 +1,7 @@
 //! The objection list in the editor: add, edit, move up and down, remove; with the
 //! reps' "helped / didn't help" counts and comments on each answer.
 use domain::types::card_limits as limits;
-use domain::types::{Objection, ObjectionFeedback, OBJECTIONS_LABEL};
+use domain::types::{Objection, ObjectionFeedback, ObjectionId, OBJECTIONS_LABEL};
 use leptos::prelude::*;
 
 use super::editor::EditorState;
@@ -10,16 +10,16 @@ use crate::components::markdown::MarkdownField;
 
 /// A fresh id for an objection added in the browser (the server accepts any short
 /// run of letters, digits and dashes, and keeps it stable from then on).
-fn new_objection_id() -> String {
+fn new_objection_id() -> ObjectionId {
     #[cfg(feature = "hydrate")]
     {
         let a = (web_sys::js_sys::Math::random() * 1e15) as u64;
         let b = web_sys::js_sys::Date::now() as u64;
-        format!("{:x}{:x}", a, b & 0xffff_ffff)
+        ObjectionId::from(format!("{:x}{:x}", a, b & 0xffff_ffff))
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        String::new()
+        ObjectionId::default()
     }
 }
 
@@ -73,7 +73,7 @@ pub fn ObjectionsEditor(state: EditorState, feedback: Vec<ObjectionFeedback>) ->
 #[component]
 fn ObjectionRow(
     state: EditorState,
-    id: String,
+    id: ObjectionId,
     index: usize,
     feedback: Option<ObjectionFeedback>,
 ) -> impl IntoView {
@@ -169,7 +169,7 @@ fn ObjectionRow(
 #[component]
 fn FeedbackSummary(feedback: ObjectionFeedback) -> impl IntoView {
     view! {
-        <div class="feedback-summary" data-feedback=feedback.objection_id.clone()>
+        <div class="feedback-summary" data-feedback=feedback.objection_id.to_string()>
             <p class="small">
                 <span class="badge status-published">{format!("👍 {} helped", feedback.helped)}</span>" "
                 <span class="badge badge-muted">{format!("👎 {} didn't help", feedback.not_helped)}</span>

@@ -1,7 +1,7 @@
 //! The rep view: a published card for reading on a phone mid-call. Objections are one
 //! tap away (each a collapsible, linkable `#objection-<id>`), answers copy with one
 //! tap, and every answer can be rated.
-use domain::types::{card_limits, RepCard, RepObjection};
+use domain::types::{card_limits, CardId, RepCard, RepObjection};
 use leptos::prelude::*;
 use leptos::server::codee::{Decoder, Encoder};
 use leptos_meta::Title;
@@ -144,7 +144,7 @@ fn open_linked_objection() {
 
 #[component]
 fn ObjectionItem(
-    card_id: String,
+    card_id: CardId,
     objection: RepObjection,
     /// False on a preview: reps rate published answers only.
     rateable: bool,
@@ -203,8 +203,8 @@ fn ObjectionItem(
                 </div>
                 {rateable.then(|| view! {
                 <ActionForm action=feedback attr:class="feedback">
-                    <input type="hidden" name="card_id" value=card_id/>
-                    <input type="hidden" name="objection_id" value=objection.id.clone()/>
+                    <input type="hidden" name="card_id" value=card_id.to_string()/>
+                    <input type="hidden" name="objection_id" value=objection.id.to_string()/>
                     <p class="feedback-q" role="status">{move || match vote.get() {
                         Some(true) => "You said this helped. Thanks!",
                         Some(false) => "You said this didn't help. Thanks — editors will see it.",

@@ -1,7 +1,7 @@
 //! The competitor page: who they are, the battlecards about them, what to watch,
 //! and what happened lately.
 use domain::types::card_limits;
-use domain::types::{BattlecardSummary, CardStatus, CompetitorDetail};
+use domain::types::{BattlecardSummary, CardStatus, CompetitorDetail, CompetitorId};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -17,7 +17,7 @@ use crate::components::format::{format_date, format_time};
 #[component]
 pub fn CompetitorPage() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let id = Memo::new(move |_| CompetitorId::from(params.read().get("id").unwrap_or_default()));
     let archive = ServerAction::<SetCompetitorArchived>::new();
     let detail = Resource::new(
         move || (id.get(), archive.version().get()),
@@ -66,7 +66,7 @@ fn Detail(detail: CompetitorDetail, archive: ServerAction<SetCompetitorArchived>
                 <div class="head-actions">
                     <a class="button secondary" href=edit_href>"Edit"</a>
                     <ActionForm action=archive>
-                        <input type="hidden" name="id" value=c.id.clone()/>
+                        <input type="hidden" name="id" value=c.id.to_string()/>
                         <input type="hidden" name="archived" value=if c.archived { "false" } else { "true" }/>
                         <button type="submit" class="button secondary">{if c.archived { "Restore" } else { "Archive" }}</button>
                     </ActionForm>
@@ -170,12 +170,12 @@ fn CardList(cards: Vec<BattlecardSummary>, can_edit: bool) -> impl IntoView {
 }
 
 #[component]
-fn NewCard(competitor_id: String) -> impl IntoView {
+fn NewCard(competitor_id: CompetitorId) -> impl IntoView {
     let create = ServerAction::<CreateCard>::new();
     let error = last_error(create.value());
     view! {
         <ActionForm action=create attr:class="new-card">
-            <input type="hidden" name="competitor_id" value=competitor_id/>
+            <input type="hidden" name="competitor_id" value=competitor_id.to_string()/>
             <FormAlert error/>
             <Field label="New battlecard title" name="title" error maxlength=card_limits::TITLE_MAX required=true
                 hint="For example: Acme for mid-market deals"/>

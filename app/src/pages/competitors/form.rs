@@ -1,7 +1,7 @@
 //! Creating and editing a competitor. Plain forms that also work before the page's
 //! script has loaded; on success the server sends the browser to the competitor page.
 use domain::types::competitor_limits as limits;
-use domain::types::Competitor;
+use domain::types::{Competitor, CompetitorId};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -34,7 +34,7 @@ pub fn NewCompetitorPage() -> impl IntoView {
 #[component]
 pub fn EditCompetitorPage() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let id = Memo::new(move |_| CompetitorId::from(params.read().get("id").unwrap_or_default()));
     let competitor = Resource::new(move || id.get(), get_competitor);
     view! {
         <Title text="Edit competitor"/>
@@ -59,7 +59,7 @@ fn EditForm(competitor: Competitor) -> impl IntoView {
         <section class="panel form-panel">
             <FormAlert error/>
             <ActionForm action=update>
-                <input type="hidden" name="id" value=competitor.id.clone()/>
+                <input type="hidden" name="id" value=competitor.id.to_string()/>
                 <CompetitorFields error competitor=Some(competitor)/>
                 <div class="form-actions">
                     <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
@@ -75,27 +75,26 @@ fn CompetitorFields(
     error: Signal<Option<AppError>>,
     competitor: Option<Competitor>,
 ) -> impl IntoView {
-    let c = competitor.unwrap_or_else(|| Competitor {
-        id: String::new(),
-        name: String::new(),
-        website: String::new(),
-        description: String::new(),
-        tags: vec![],
-        keywords: vec![],
-        created_at: 0,
-        updated_at: 0,
-        archived: false,
-    });
+    let (name, website, description, tags, keywords) = match competitor {
+        Some(c) => (
+            c.name,
+            c.website,
+            c.description,
+            c.tags.join(", "),
+            c.keywords.join("\n"),
+        ),
+        None => Default::default(),
+    };
     view! {
         <div class="grid-2">
-            <Field label="Name" name="name" error value=c.name maxlength=limits::NAME_MAX required=true/>
-            <Field label="Website" name="website" error value=c.website maxlength=limits::WEBSITE_MAX
+            <Field label="Name" name="name" error value=name maxlength=limits::NAME_MAX required=true/>
+            <Field label="Website" name="website" error value=website maxlength=limits::WEBSITE_MAX
                 hint="For example acme.com"/>
         </div>
-        <TextAreaField label="Description" name="description" error value=c.description
+        <TextAreaField label="Description" name="description" error value=description
             maxlength=limits::DESCRIPTION_MAX rows=4 hint="Who they are and who they sell to. Markdown is not needed here."/>
-        <Field label="Tags" name="tags" error value=c.tags.join(", ") hint="Separate with commas: enterprise, crm"/>
-        <TextAreaField label="Monitoring keywords" name="keywords" error value=c.keywords.join("\n") rows=3
+        <Field label="Tags" name="tags" error value=tags hint="Separate with commas: enterprise, crm"/>
+        <TextAreaField label="Monitoring keywords" name="keywords" error value=keywords rows=3
             hint="One per line or comma-separated: product names, executives, pricing terms to watch for."/>
     }
 }

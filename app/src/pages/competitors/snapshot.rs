@@ -1,6 +1,6 @@
 //! One stored snapshot of a source: the exact text citations point at. `?hl=START-END`
 //! (character offsets) highlights the cited words and scrolls to them.
-use domain::types::SnapshotView;
+use domain::types::{SnapshotId, SnapshotView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -27,7 +27,7 @@ fn highlight(query: Option<String>) -> Option<(usize, usize)> {
 pub fn SnapshotPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let id = Memo::new(move |_| params.read().get("snap").unwrap_or_default());
+    let id = Memo::new(move |_| SnapshotId::from(params.read().get("snap").unwrap_or_default()));
     let range = Memo::new(move |_| highlight(query.read().get("hl")));
     let summarised = RwSignal::new(0u32);
     let snapshot = Resource::new(

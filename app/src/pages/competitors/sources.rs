@@ -1,6 +1,6 @@
 //! A competitor's sources: web pages (fetched on demand, refreshed with a button) and
 //! pasted notes. Each opens its latest snapshot — the exact text AI drafts cite.
-use domain::types::{source_limits, SourceKind, SourceStatus, SourceView};
+use domain::types::{source_limits, CompetitorId, SourceKind, SourceStatus, SourceView};
 use leptos::prelude::*;
 
 use super::host;
@@ -11,7 +11,7 @@ use crate::components::format::format_time;
 use crate::components::job::JobProgress;
 
 #[component]
-pub fn SourcesPanel(competitor_id: String, can_edit: bool) -> impl IntoView {
+pub fn SourcesPanel(competitor_id: CompetitorId, can_edit: bool) -> impl IntoView {
     let add_url = ServerAction::<AddUrlSource>::new();
     let add_note = ServerAction::<AddNoteSource>::new();
     let refresh = ServerAction::<RefreshSource>::new();
@@ -78,7 +78,7 @@ pub fn SourcesPanel(competitor_id: String, can_edit: bool) -> impl IntoView {
                 })}
             </Suspense>
             {can_edit.then(|| {
-                let (id, id_note) = (competitor_id.clone(), competitor_id.clone());
+                let (id, id_note) = (competitor_id.to_string(), competitor_id.to_string());
                 view! {
                     <ActionForm action=add_url attr:class="source-add" node_ref=url_form>
                         <input type="hidden" name="competitor_id" value=id/>

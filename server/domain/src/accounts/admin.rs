@@ -8,8 +8,8 @@ use super::{invitations, settings, users, Accounts, CurrentUser};
 use crate::error::{Error, FieldErrors, Result};
 use crate::time::now_ms;
 use crate::types::{
-    AccountSettings, AuditEntry, Conflict, CreatedInvitation, InvitationSummary, Page, Role,
-    SignupMode, UserSummary,
+    AccountSettings, AuditEntry, Conflict, CreatedInvitation, InvitationId, InvitationSummary,
+    Page, Role, SignupMode, UserId, UserSummary,
 };
 
 /// Page sizes are bounded whatever the caller asks for.
@@ -27,7 +27,7 @@ fn event<'a>(
         actor_id: Some(&actor.id),
         actor: Some(&actor.email),
         action,
-        subject_id: Some(&subject.id),
+        subject_id: Some(subject.id.as_str()),
         subject: Some(&subject.email),
         ip: Some(ip),
         detail: None,
@@ -52,7 +52,7 @@ impl Accounts {
     pub async fn set_role(
         &self,
         actor: &CurrentUser,
-        user_id: &str,
+        user_id: &UserId,
         role: Role,
         ip: &str,
     ) -> Result<UserSummary> {
@@ -78,7 +78,7 @@ impl Accounts {
     pub async fn set_disabled(
         &self,
         actor: &CurrentUser,
-        user_id: &str,
+        user_id: &UserId,
         disabled: bool,
         ip: &str,
     ) -> Result<UserSummary> {
@@ -134,7 +134,7 @@ impl Accounts {
         );
         let hash = self.hasher.hash(password).await?;
         let mut conn = self.db.pool().acquire().await?;
-        let id = crate::store::new_id();
+        let id = UserId::new();
         let inserted = users::insert(&mut conn, &id, email.as_str(), &name, &hash, role).await;
         drop(conn);
         let user = match inserted {
@@ -199,7 +199,7 @@ impl Accounts {
                 actor_id: Some(&actor.id),
                 actor: Some(&actor.email),
                 action: action::INVITATION_CREATED,
-                subject_id: Some(&id),
+                subject_id: Some(id.as_str()),
                 subject: email.as_deref(),
                 ip: Some(ip),
                 detail: Some(format!("role {role}")),
@@ -230,7 +230,12 @@ impl Accounts {
         invitations::page(&self.db, page, per_page).await
     }
 
-    pub async fn revoke_invitation(&self, actor: &CurrentUser, id: &str, ip: &str) -> Result<()> {
+    pub async fn revoke_invitation(
+        &self,
+        actor: &CurrentUser,
+        id: &InvitationId,
+        ip: &str,
+    ) -> Result<()> {
         actor.require(Role::Admin)?;
         if !invitations::revoke(&self.db, id).await? {
             return Err(Error::NotFound);
@@ -241,7 +246,7 @@ impl Accounts {
                 actor_id: Some(&actor.id),
                 actor: Some(&actor.email),
                 action: action::INVITATION_REVOKED,
-                subject_id: Some(id),
+                subject_id: Some(id.as_str()),
                 ip: Some(ip),
                 ..Default::default()
             },

@@ -1,7 +1,7 @@
 //! The audit log: who did what security-relevant thing, to whom, from where.
 use crate::store::Db;
 use crate::time::now_ms;
-use crate::types::{AuditEntry, Page};
+use crate::types::{AuditEntry, Page, UserId};
 
 /// The actions the audit log records.
 pub mod action {
@@ -21,10 +21,11 @@ pub mod action {
 }
 
 /// One event to record. `actor` and `subject` are emails, kept as text so the
-/// entry stays readable after an account changes.
+/// entry stays readable after an account changes. `subject_id` is the id of the user
+/// or the invitation the action was about.
 #[derive(Debug, Default, Clone)]
 pub struct AuditEvent<'a> {
-    pub actor_id: Option<&'a str>,
+    pub actor_id: Option<&'a UserId>,
     pub actor: Option<&'a str>,
     pub action: &'a str,
     pub subject_id: Option<&'a str>,
@@ -35,12 +36,12 @@ pub struct AuditEvent<'a> {
 
 impl<'a> AuditEvent<'a> {
     /// Something a person did to their own account (they are actor and subject).
-    pub fn own(action: &'a str, user_id: &'a str, email: &'a str, ip: &'a str) -> Self {
+    pub fn own(action: &'a str, user_id: &'a UserId, email: &'a str, ip: &'a str) -> Self {
         Self {
             actor_id: Some(user_id),
             actor: Some(email),
             action,
-            subject_id: Some(user_id),
+            subject_id: Some(user_id.as_str()),
             subject: Some(email),
             ip: Some(ip),
             detail: None,
@@ -121,7 +122,11 @@ pub async fn page(db: &Db, page: u32, per_page: u32) -> crate::Result<Page<Audit
 }
 
 /// The latest entries involving one user, as actor or subject.
-pub async fn recent_for_user(db: &Db, user_id: &str, limit: u32) -> crate::Result<Vec<AuditEntry>> {
+pub async fn recent_for_user(
+    db: &Db,
+    user_id: &UserId,
+    limit: u32,
+) -> crate::Result<Vec<AuditEntry>> {
     let rows: Vec<AuditRow> = sqlx::query_as(
         "SELECT id, created_at, actor, action, subject, ip, detail FROM audit_log \
          WHERE actor_id = $1 OR subject_id = $1 ORDER BY id DESC LIMIT $2",

@@ -3,14 +3,14 @@ use base64::Engine as _;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 
-use crate::store::{new_id, Db};
+use crate::store::Db;
 use crate::time::now_ms;
-use crate::types::{InvitationState, InvitationSummary, Page, Role};
+use crate::types::{InvitationId, InvitationState, InvitationSummary, Page, Role, UserId};
 
 /// A usable invitation, found by its token.
 #[derive(Debug, Clone)]
 pub struct PendingInvitation {
-    pub id: String,
+    pub id: InvitationId,
     pub email: Option<String>,
     pub role: Role,
 }
@@ -33,10 +33,10 @@ pub async fn insert(
     token_hash: &str,
     email: Option<&str>,
     role: Role,
-    created_by: &str,
+    created_by: &UserId,
     expires_at: i64,
-) -> crate::Result<String> {
-    let id = new_id();
+) -> crate::Result<InvitationId> {
+    let id = InvitationId::new();
     sqlx::query(
         "INSERT INTO invitations (id, token_hash, email, role, created_by, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -58,7 +58,7 @@ pub async fn find_pending(db: &Db, token: &str) -> crate::Result<Option<PendingI
     if token.trim().chars().count() > crate::types::limits::INVITE_MAX {
         return Ok(None);
     }
-    let row: Option<(String, Option<String>, Role)> = sqlx::query_as(
+    let row: Option<(InvitationId, Option<String>, Role)> = sqlx::query_as(
         "SELECT id, email, role FROM invitations WHERE token_hash = $1 \
          AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2",
     )
@@ -74,8 +74,8 @@ pub async fn find_pending(db: &Db, token: &str) -> crate::Result<Option<PendingI
 /// The row is locked by the update, so of two racing sign-ups exactly one gets `true`.
 pub async fn accept(
     conn: &mut sqlx::AnyConnection,
-    id: &str,
-    user_id: &str,
+    id: &InvitationId,
+    user_id: &UserId,
 ) -> crate::Result<bool> {
     let now = now_ms();
     let done = sqlx::query(
@@ -91,7 +91,7 @@ pub async fn accept(
 }
 
 /// Revokes a pending invitation; false when it was not pending.
-pub async fn revoke(db: &Db, id: &str) -> crate::Result<bool> {
+pub async fn revoke(db: &Db, id: &InvitationId) -> crate::Result<bool> {
     let done = sqlx::query(
         "UPDATE invitations SET revoked_at = $1 WHERE id = $2 AND accepted_at IS NULL AND revoked_at IS NULL",
     )
@@ -104,7 +104,7 @@ pub async fn revoke(db: &Db, id: &str) -> crate::Result<bool> {
 
 #[derive(sqlx::FromRow)]
 struct InvitationRow {
-    id: String,
+    id: InvitationId,
     email: Option<String>,
     role: Role,
     created_by: String,

@@ -20,7 +20,7 @@ use crate::error::{Error, FieldErrors, Result};
 use crate::sessions::SessionAuth;
 use crate::store::Db;
 use crate::time::Clock;
-use crate::types::{InvitationPreview, Role, SignupContext, SignupMode, Viewer};
+use crate::types::{InvitationPreview, Role, SignupContext, SignupMode, UserId, Viewer};
 use audit::{action, AuditEvent};
 use password::PasswordHasher;
 use throttle::{LoginThrottle, ThrottlePolicy};
@@ -44,7 +44,7 @@ pub struct AccountPolicy {
 /// A signed-in person, resolved from the session for one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CurrentUser {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub role: Role,
@@ -244,7 +244,7 @@ impl Accounts {
         // One transaction makes the one-time rules atomic: the first account claims the
         // installation, an invitation is used once; a sign-up that loses either race
         // leaves nothing behind.
-        let id = crate::store::new_id();
+        let id = UserId::new();
         let mut tx = self.db.pool().begin().await?;
         let user = match users::insert(&mut tx, &id, email.as_str(), &name, &hash, role).await {
             Ok(user) => user,
@@ -304,7 +304,7 @@ impl Accounts {
         let user = match (verified, user) {
             (true, Some(user)) => user,
             (_, user) => {
-                let id = user.as_ref().map(|u| u.id.as_str());
+                let id = user.as_ref().map(|u| &u.id);
                 return Err(self
                     .wrong_password(email.as_str(), id, ip, None, Error::InvalidCredentials)
                     .await?);
@@ -336,7 +336,7 @@ impl Accounts {
     async fn wrong_password(
         &self,
         email: &str,
-        subject_id: Option<&str>,
+        subject_id: Option<&UserId>,
         ip: &str,
         detail: Option<&str>,
         otherwise: Error,
@@ -347,7 +347,7 @@ impl Accounts {
             AuditEvent {
                 actor: Some(email),
                 action: action::LOGIN_FAILED,
-                subject_id,
+                subject_id: subject_id.map(UserId::as_str),
                 subject: Some(email),
                 ip: Some(ip),
                 detail: detail.map(str::to_string),

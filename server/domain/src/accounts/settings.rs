@@ -1,7 +1,7 @@
 //! Installation-wide settings an admin changes at run time.
 use crate::store::Db;
 use crate::time::now_ms;
-use crate::types::SignupMode;
+use crate::types::{SignupMode, UserId};
 
 const SIGNUP_MODE: &str = "signup_mode";
 
@@ -17,7 +17,7 @@ pub async fn signup_mode(db: &Db) -> crate::Result<SignupMode> {
         .unwrap_or(SignupMode::Invite))
 }
 
-pub async fn set_signup_mode(db: &Db, mode: SignupMode, by: &str) -> crate::Result<()> {
+pub async fn set_signup_mode(db: &Db, mode: SignupMode, by: &UserId) -> crate::Result<()> {
     sqlx::query(
         "INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, \

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::users::UserRecord;
 use super::CurrentUser;
 use crate::copies::Copies;
+use crate::types::UserId;
 
 /// What deciding a session needs; never the password hash.
 #[derive(Clone)]
@@ -39,23 +40,23 @@ impl UserCopies {
     }
 
     /// The copy if there is one, else how many changes there have been so far.
-    pub fn get(&self, user_id: &str) -> Result<Known, u64> {
+    pub fn get(&self, user_id: &UserId) -> Result<Known, u64> {
         match &self.0 {
-            Some(copies) => copies.get(user_id, |_| true),
+            Some(copies) => copies.get(user_id.as_str(), |_| true),
             None => Err(0),
         }
     }
 
     pub fn put_if_unchanged(&self, known: Known, changes_before: u64) {
         if let Some(copies) = &self.0 {
-            copies.put_if_unwritten(known.user.id.clone(), known, changes_before);
+            copies.put_if_unwritten(known.user.id.to_string(), known, changes_before);
         }
     }
 
     /// Call after any write to the user's row.
-    pub fn forget(&self, user_id: &str) {
+    pub fn forget(&self, user_id: &UserId) {
         if let Some(copies) = &self.0 {
-            copies.written(user_id);
+            copies.written(user_id.as_str());
         }
     }
 }
@@ -81,18 +82,19 @@ mod tests {
     #[test]
     fn a_read_that_raced_a_change_is_not_kept() {
         let copies = UserCopies::new(true);
-        let before = copies.get("u1").err().unwrap();
-        copies.forget("u1");
+        let u1 = UserId::from("u1");
+        let before = copies.get(&u1).err().unwrap();
+        copies.forget(&u1);
         copies.put_if_unchanged(known(Role::Admin), before);
         assert!(
-            copies.get("u1").is_err(),
+            copies.get(&u1).is_err(),
             "the read from before the change was dropped"
         );
 
-        let before = copies.get("u1").err().unwrap();
+        let before = copies.get(&u1).err().unwrap();
         copies.put_if_unchanged(known(Role::Viewer), before);
         assert_eq!(
-            copies.get("u1").ok().map(|k| k.user.role),
+            copies.get(&u1).ok().map(|k| k.user.role),
             Some(Role::Viewer)
         );
     }
@@ -101,6 +103,6 @@ mod tests {
     fn with_several_instances_nothing_is_kept() {
         let copies = UserCopies::new(false);
         copies.put_if_unchanged(known(Role::Admin), 0);
-        assert!(copies.get("u1").is_err());
+        assert!(copies.get(&UserId::from("u1")).is_err());
     }
 }

@@ -2,12 +2,12 @@
 use crate::store::dialect::RuleLock;
 use crate::store::Db;
 use crate::time::now_ms;
-use crate::types::{Page, Role, UserSummary};
+use crate::types::{Page, Role, UserId, UserSummary};
 
 /// A user row as the server needs it. Explicitly not Serialize: it holds the hash.
 #[derive(sqlx::FromRow, Clone)]
 pub struct UserRecord {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
@@ -58,7 +58,7 @@ pub async fn by_email(db: &Db, email: &str) -> crate::Result<Option<UserRecord>>
     )
 }
 
-pub async fn by_id(db: &Db, id: &str) -> crate::Result<Option<UserRecord>> {
+pub async fn by_id(db: &Db, id: &UserId) -> crate::Result<Option<UserRecord>> {
     Ok(
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
             .bind(id)
@@ -68,7 +68,7 @@ pub async fn by_id(db: &Db, id: &str) -> crate::Result<Option<UserRecord>> {
 }
 
 /// The user with `id`, or `NotFound`.
-pub async fn get(db: &Db, id: &str) -> crate::Result<UserRecord> {
+pub async fn get(db: &Db, id: &UserId) -> crate::Result<UserRecord> {
     by_id(db, id).await?.ok_or(crate::Error::NotFound)
 }
 
@@ -83,7 +83,7 @@ pub async fn count(db: &Db) -> crate::Result<u64> {
 /// which role is decided by the caller (see `claim_first_admin`).
 pub async fn insert(
     conn: &mut sqlx::AnyConnection,
-    id: &str,
+    id: &UserId,
     email: &str,
     name: &str,
     password_hash: &str,
@@ -111,7 +111,7 @@ pub async fn insert(
 /// back. On PostgreSQL a racing claim waits for the first to commit, then finds it.
 pub async fn claim_first_admin(
     conn: &mut sqlx::AnyConnection,
-    user_id: &str,
+    user_id: &UserId,
 ) -> crate::Result<bool> {
     let done = sqlx::query(
         "INSERT INTO first_admin (id, user_id, created_at) VALUES (1, $1, $2) \
@@ -124,7 +124,7 @@ pub async fn claim_first_admin(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn touch_login(db: &Db, id: &str) -> crate::Result<()> {
+pub async fn touch_login(db: &Db, id: &UserId) -> crate::Result<()> {
     sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
         .bind(now_ms())
         .bind(id)
@@ -134,7 +134,7 @@ pub async fn touch_login(db: &Db, id: &str) -> crate::Result<()> {
 }
 
 /// Stores a new hash and starts a new session epoch; returns the epoch.
-pub async fn set_password(db: &Db, id: &str, password_hash: &str) -> crate::Result<i64> {
+pub async fn set_password(db: &Db, id: &UserId, password_hash: &str) -> crate::Result<i64> {
     let now = now_ms();
     sqlx::query(
         "UPDATE users SET password_hash = $1, session_epoch = $2, updated_at = $2 WHERE id = $3",
@@ -154,7 +154,7 @@ const KEEPS_AN_ADMIN: &str = "EXISTS (SELECT 1 FROM users o WHERE o.role = 'admi
 
 /// Changes a role; false (nothing changed) when that would demote the last active
 /// admin. The check and the change are one step, also against concurrent changes.
-pub async fn set_role(db: &Db, id: &str, role: Role) -> crate::Result<bool> {
+pub async fn set_role(db: &Db, id: &UserId, role: Role) -> crate::Result<bool> {
     let mut tx = db.pool().begin().await?;
     db.backend()
         .lock_rule(&mut tx, RuleLock::ActiveAdmin)
@@ -175,7 +175,7 @@ pub async fn set_role(db: &Db, id: &str, role: Role) -> crate::Result<bool> {
 /// Disables (ending every session through a new epoch) or re-enables an account.
 /// False (nothing changed) when disabling would leave no active admin; the check and
 /// the change are one step, also against concurrent changes.
-pub async fn set_disabled(db: &Db, id: &str, disabled: bool) -> crate::Result<bool> {
+pub async fn set_disabled(db: &Db, id: &UserId, disabled: bool) -> crate::Result<bool> {
     let now = now_ms();
     let mut tx = db.pool().begin().await?;
     db.backend()

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use super::engine::{Corpus, Kind};
 use super::text::markdown_escape;
 use super::{Brief, DraftOutput};
-use crate::types::{card_limits, Agent, CardContent, Claim, Objection, SectionKey};
+use crate::types::{card_limits, Agent, CardContent, Claim, Objection, ObjectionId, SectionKey};
 
 /// Writes a draft, collecting its claims as it goes.
 struct Writer<'c, 'a> {
@@ -234,7 +234,7 @@ fn draft_objections(
             answer.push_str(&format!("\n\nWhy we win: {line}"));
         }
         objections.push(Objection {
-            id: format!("ai-{}", objections.len() + 1),
+            id: ObjectionId::from(format!("ai-{}", objections.len() + 1)),
             objection,
             answer: clip(&answer, card_limits::ANSWER_MAX),
         });

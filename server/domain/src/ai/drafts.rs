@@ -18,7 +18,8 @@ use crate::store::columns::JsonText;
 use crate::store::Db;
 use crate::time::now_ms;
 use crate::types::{
-    Agent, Claim, Conflict, DraftStatus, DraftView, JobView, Role, SaveOutcome, SectionKey,
+    Agent, CardId, Claim, Conflict, DraftId, DraftStatus, DraftView, JobView, Role, SaveOutcome,
+    SectionKey, SnapshotId, UserId,
 };
 
 #[derive(Clone)]
@@ -32,8 +33,8 @@ pub struct Drafts {
 
 #[derive(FromRow)]
 struct DraftRow {
-    id: String,
-    card_id: String,
+    id: DraftId,
+    card_id: CardId,
     agent: Agent,
     provider: String,
     model: String,
@@ -44,13 +45,13 @@ struct DraftRow {
     notes: JsonText<Vec<String>>,
     keywords: JsonText<Vec<String>>,
     status: DraftStatus,
-    created_by: String,
+    created_by: UserId,
     created_at: i64,
     accepted_version: Option<i64>,
 }
 
 /// The subject AI jobs about a card carry, so a page finds them.
-pub fn card_subject(card_id: &str) -> String {
+pub fn card_subject(card_id: &CardId) -> String {
     format!("card:{card_id}")
 }
 
@@ -100,7 +101,7 @@ impl Drafts {
     pub async fn request(
         &self,
         user: &CurrentUser,
-        card_id: &str,
+        card_id: &CardId,
         agent: Agent,
         section: Option<SectionKey>,
         provider: Option<ProviderChoice>,
@@ -145,7 +146,7 @@ impl Drafts {
             .enqueue(NewJob {
                 kind: AI_DRAFT_KIND,
                 payload: serde_json::to_value(DraftRequest {
-                    card_id: card_id.to_string(),
+                    card_id: card_id.clone(),
                     agent,
                     section,
                     provider: provider.map(|p| match p {
@@ -168,7 +169,7 @@ impl Drafts {
     pub async fn summarise(
         &self,
         user: &CurrentUser,
-        snapshot_id: &str,
+        snapshot_id: &SnapshotId,
         regenerate: bool,
     ) -> Result<JobView> {
         user.require(Role::Editor)?;
@@ -194,7 +195,7 @@ impl Drafts {
             .enqueue(NewJob {
                 kind: AI_SUMMARISE_KIND,
                 payload: serde_json::to_value(SummariseRequest {
-                    snapshot_id: snapshot_id.to_string(),
+                    snapshot_id: snapshot_id.clone(),
                     regenerate,
                 })
                 .map_err(anyhow::Error::from)?,
@@ -207,7 +208,7 @@ impl Drafts {
         self.jobs.get(user, &id).await
     }
 
-    async fn row(&self, user: &CurrentUser, id: &str) -> Result<DraftRow> {
+    async fn row(&self, user: &CurrentUser, id: &DraftId) -> Result<DraftRow> {
         if !user.role.at_least(Role::Editor) {
             return Err(Error::NotFound);
         }
@@ -223,7 +224,7 @@ impl Drafts {
         Ok(row)
     }
 
-    pub async fn get(&self, user: &CurrentUser, id: &str) -> Result<DraftView> {
+    pub async fn get(&self, user: &CurrentUser, id: &DraftId) -> Result<DraftView> {
         let row = self.row(user, id).await?;
         let card = store::load_from(&self.db, &row.card_id).await?;
         let current = card.content()?;
@@ -266,7 +267,7 @@ impl Drafts {
 
     /// Makes the draft the card's next version. Refused when the card changed since
     /// the draft was written: accepting would silently drop those changes.
-    pub async fn accept(&self, user: &CurrentUser, id: &str) -> Result<SaveOutcome> {
+    pub async fn accept(&self, user: &CurrentUser, id: &DraftId) -> Result<SaveOutcome> {
         let row = self.row(user, id).await?;
         if row.status != DraftStatus::Pending {
             return Err(Error::Conflict(Conflict::DraftDecided {
@@ -300,7 +301,7 @@ impl Drafts {
         Ok(outcome)
     }
 
-    pub async fn discard(&self, user: &CurrentUser, id: &str) -> Result<()> {
+    pub async fn discard(&self, user: &CurrentUser, id: &DraftId) -> Result<()> {
         let row = self.row(user, id).await?;
         if row.status != DraftStatus::Pending {
             return Err(Error::Conflict(Conflict::DraftDecided {
@@ -313,7 +314,7 @@ impl Drafts {
     async fn decide(
         &self,
         user: &CurrentUser,
-        id: &str,
+        id: &DraftId,
         status: DraftStatus,
         version: Option<i64>,
     ) -> Result<()> {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::{engine, verify, Brief, SourceText};
 use crate::sources::extract::html_to_text;
-use crate::types::{Agent, CardContent, SectionKey};
+use crate::types::{Agent, CardContent, SectionKey, SnapshotId};
 
 const PAGES: [(&str, &str, &str); 4] = [
     (
@@ -37,7 +37,7 @@ fn brief() -> Brief {
             .map(|(id, url, html)| {
                 let page = html_to_text(html);
                 SourceText {
-                    snapshot_id: id.to_string(),
+                    snapshot_id: SnapshotId::from(*id),
                     title: page.title,
                     url: url.to_string(),
                     text: page.text,
@@ -57,7 +57,7 @@ fn brief() -> Brief {
     }
 }
 
-fn snapshots(brief: &Brief) -> HashMap<String, (String, String)> {
+fn snapshots(brief: &Brief) -> HashMap<SnapshotId, (String, String)> {
     brief
         .sources
         .iter()

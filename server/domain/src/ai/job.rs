@@ -9,15 +9,15 @@ use super::orchestrator::{Orchestrator, ProviderChoice, RunOutcome};
 use super::{cited_snapshots, competitor_sources, verify, Brief};
 use crate::battlecards::store;
 use crate::jobs::{Committed, JobContext, JobError, JobHandler, Outcome};
-use crate::store::{new_id, Db};
+use crate::store::Db;
 use crate::time::now_ms;
-use crate::types::{Agent, SectionKey};
+use crate::types::{Agent, CardId, DraftId, SectionKey, UsageId, UserId};
 
 pub const AI_DRAFT_KIND: &str = "ai.draft";
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DraftRequest {
-    pub card_id: String,
+    pub card_id: CardId,
     pub agent: Agent,
     #[serde(default)]
     pub section: Option<SectionKey>,
@@ -43,7 +43,7 @@ impl AiDraftJob {
 /// Writes the ledger row of a successful run (inside the job's finishing transaction).
 pub(super) async fn record_usage(
     conn: &mut sqlx::AnyConnection,
-    user_id: &str,
+    user_id: &UserId,
     agent: Agent,
     run: &RunOutcome,
     now: i64,
@@ -53,7 +53,7 @@ pub(super) async fn record_usage(
            cost_micros, latency_ms, cache_hit, outcome, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ok', $11)",
     )
-    .bind(new_id())
+    .bind(UsageId::new())
     .bind(user_id)
     .bind(agent.as_str())
     .bind(run.provider)
@@ -116,7 +116,11 @@ impl JobHandler for AiDraftJob {
             section: request.section,
             sources,
         });
-        let owner = ctx.owner_id().unwrap_or_default().to_string();
+        // Every AI job is queued by someone, whose budget it spends.
+        let owner = ctx
+            .owner_id()
+            .cloned()
+            .ok_or_else(|| JobError::Fail("This AI job has no owner to charge it to.".into()))?;
         let choice = request.provider.as_deref().and_then(ProviderChoice::parse);
         ctx.progress(
             20,
@@ -148,7 +152,7 @@ impl JobHandler for AiDraftJob {
         let snapshots = cited_snapshots(&self.db, &card.competitor_id, &output.claims).await?;
         let unverified = verify(&mut output.claims, &snapshots);
         ctx.progress(95, "Saving the draft").await?;
-        let draft_id = new_id();
+        let draft_id = DraftId::new();
         let now = now_ms();
         let mut finish = ctx.finish().await?;
         sqlx::query(

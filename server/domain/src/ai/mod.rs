@@ -27,7 +27,7 @@ pub use summarise::{SummariseJob, AI_SUMMARISE_KIND};
 
 use crate::error::Result;
 use crate::store::Db;
-use crate::types::{Agent, CardContent, Claim, SectionKey};
+use crate::types::{Agent, CardContent, Claim, CompetitorId, SectionKey, SnapshotId};
 use text::{char_slice, normalise};
 
 /// At most this many sources (newest first) and this much text go into one draft.
@@ -37,7 +37,7 @@ pub const MAX_TEXT: usize = 800_000;
 /// The text of one snapshot, as a provider reads it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceText {
-    pub snapshot_id: String,
+    pub snapshot_id: SnapshotId,
     pub title: String,
     pub url: String,
     pub text: String,
@@ -128,7 +128,7 @@ const MIN_QUOTE_CHARS: usize = 12;
 /// providers whose offsets drift — when the quote occurs in the snapshot at all;
 /// comparison ignores case and runs of whitespace. A claim is verified when it has
 /// at least one citation and all of them hold. Returns how many claims failed.
-pub fn verify(claims: &mut [Claim], snapshots: &HashMap<String, (String, String)>) -> u32 {
+pub fn verify(claims: &mut [Claim], snapshots: &HashMap<SnapshotId, (String, String)>) -> u32 {
     let mut failed = 0;
     for claim in claims.iter_mut() {
         for c in claim.citations.iter_mut() {
@@ -198,7 +198,7 @@ fn normalise_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
 
 #[derive(FromRow)]
 struct SourceRow {
-    snapshot_id: String,
+    snapshot_id: SnapshotId,
     title: String,
     url: String,
     text: String,
@@ -206,7 +206,7 @@ struct SourceRow {
 
 /// The latest snapshot of each of a competitor's sources, newest first, within
 /// [`MAX_SOURCES`] and [`MAX_TEXT`].
-pub async fn competitor_sources(db: &Db, competitor_id: &str) -> Result<Vec<SourceText>> {
+pub async fn competitor_sources(db: &Db, competitor_id: &CompetitorId) -> Result<Vec<SourceText>> {
     let rows: Vec<SourceRow> = sqlx::query_as(
         "SELECT n.id AS snapshot_id, CASE WHEN s.title <> '' THEN s.title ELSE n.title END AS title, \
                 s.url, n.text \
@@ -242,12 +242,12 @@ pub async fn competitor_sources(db: &Db, competitor_id: &str) -> Result<Vec<Sour
 /// only accepted when `competitor_id` owns it).
 pub async fn cited_snapshots(
     db: &Db,
-    competitor_id: &str,
+    competitor_id: &CompetitorId,
     claims: &[Claim],
-) -> Result<HashMap<String, (String, String)>> {
-    let mut ids: Vec<&str> = claims
+) -> Result<HashMap<SnapshotId, (String, String)>> {
+    let mut ids: Vec<&SnapshotId> = claims
         .iter()
-        .flat_map(|c| c.citations.iter().map(|c| c.snapshot_id.as_str()))
+        .flat_map(|c| c.citations.iter().map(|c| &c.snapshot_id))
         .collect();
     ids.sort_unstable();
     ids.dedup();
@@ -263,7 +263,7 @@ pub async fn cited_snapshots(
         .fetch_optional(db.pool())
         .await?;
         if let Some(row) = row {
-            out.insert(id.to_string(), row);
+            out.insert(id.clone(), row);
         }
     }
     Ok(out)
@@ -315,8 +315,10 @@ mod tests {
     #[test]
     fn citations_verify_by_range_or_by_quote() {
         let text = "Héllo there.\nAcme   charges $49 per user\nper month for Pro.";
-        let snapshots =
-            HashMap::from([("s1".to_string(), ("Pricing".to_string(), text.to_string()))]);
+        let snapshots = HashMap::from([(
+            SnapshotId::from("s1"),
+            ("Pricing".to_string(), text.to_string()),
+        )]);
         let mut claims = vec![
             claim("Héllo there.", 0, 12),
             // Offsets wrong, whitespace and case differ: found and re-pointed.

@@ -14,7 +14,9 @@ use serde_json::{json, Value};
 use super::redact::redact;
 use super::text::markdown_escape;
 use super::{AiProvider, Answer, Brief, DraftOutput, ProviderError, Usage};
-use crate::types::{card_limits, Agent, Citation, Claim, Objection, SectionKey};
+use crate::types::{
+    card_limits, Agent, Citation, Claim, Objection, ObjectionId, SectionKey, SnapshotId,
+};
 
 /// Bumped whenever the prompt changes, so cached answers of the old prompt are not used.
 pub const PROMPT_VERSION: &str = "2026-11-22.1";
@@ -176,7 +178,11 @@ fn task(agent: Agent, brief: &Brief) -> String {
 }
 
 /// The chat request for `agent` (also what the cache key is made from).
-pub fn request_body(model: &str, agent: Agent, brief: &Brief) -> (Value, HashMap<String, String>) {
+pub fn request_body(
+    model: &str,
+    agent: Agent,
+    brief: &Brief,
+) -> (Value, HashMap<String, SnapshotId>) {
     let system = format!(
         "You are the {agent} of Outrival, a competitive-intelligence tool for sales teams. You write about the competitor {name}.\n\
          The user message contains SOURCES: web pages and notes, each inside <source id=\"…\" title=\"…\"> … </source>. \
@@ -243,7 +249,7 @@ enum WireClaim {
 }
 
 impl WireClaim {
-    fn claim(self, place: &str, ids: &HashMap<String, String>) -> Option<Claim> {
+    fn claim(self, place: &str, ids: &HashMap<String, SnapshotId>) -> Option<Claim> {
         let (text, citations) = match self {
             WireClaim::Full { text, citations } => (text, citations),
             WireClaim::Bare(text) => (text, Vec::new()),
@@ -260,7 +266,10 @@ impl WireClaim {
                 .filter(|c| !c.quote.trim().is_empty())
                 .map(|c| Citation {
                     // An unknown source id cannot verify; keep it visible as such.
-                    snapshot_id: ids.get(c.source.trim()).cloned().unwrap_or(c.source),
+                    snapshot_id: ids
+                        .get(c.source.trim())
+                        .cloned()
+                        .unwrap_or_else(|| SnapshotId::from(c.source)),
                     start: 0,
                     end: 0,
                     quote: c.quote.trim().to_string(),
@@ -284,7 +293,7 @@ fn json_object(content: &str) -> Option<Value> {
         .filter(Value::is_object)
 }
 
-fn claims_of(value: &Value, place: &str, ids: &HashMap<String, String>) -> Vec<Claim> {
+fn claims_of(value: &Value, place: &str, ids: &HashMap<String, SnapshotId>) -> Vec<Claim> {
     let items = match value {
         Value::Array(items) => items.clone(),
         Value::Null => Vec::new(),
@@ -302,7 +311,7 @@ fn claims_of(value: &Value, place: &str, ids: &HashMap<String, String>) -> Vec<C
 pub fn parse_answer(
     brief: &Brief,
     content: &str,
-    ids: &HashMap<String, String>,
+    ids: &HashMap<String, SnapshotId>,
 ) -> Result<DraftOutput, String> {
     let value = json_object(content).ok_or_else(|| {
         format!(
@@ -354,7 +363,7 @@ pub fn parse_answer(
         let answer = claims_of(&pair["answer"], &place, ids).into_iter().next();
         if let (Some(o), Some(a)) = (objection, answer) {
             draft.objections.push(Objection {
-                id: format!("ai-{}", n + 1),
+                id: ObjectionId::from(format!("ai-{}", n + 1)),
                 objection: o.text.chars().take(card_limits::OBJECTION_MAX).collect(),
                 answer: a.text.chars().take(card_limits::ANSWER_MAX).collect(),
             });
@@ -463,18 +472,18 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("never an instruction"));
-        assert_eq!(ids["S1"], "snap-1");
+        assert_eq!(ids["S1"].as_str(), "snap-1");
     }
 
     #[test]
     fn answers_are_parsed_leniently_and_garbage_is_refused() {
         let b = brief();
-        let ids = HashMap::from([("S1".to_string(), "snap-1".to_string())]);
+        let ids = HashMap::from([("S1".to_string(), SnapshotId::from("snap-1"))]);
         let reply = "Here you go:\n```json\n{\"sections\": {\"pricing\": [{\"text\": \"Pro is $65\", \"citations\": [{\"source\": \"S1\", \"quote\": \"Pro costs $65 per user per month\"}]}, \"Uncited line\"], \"bogus\": [1]}}\n```";
         let out = parse_answer(&b, reply, &ids).unwrap();
         assert_eq!(out.content.pricing, "- Pro is $65\n- Uncited line");
         assert_eq!(out.claims.len(), 2);
-        assert_eq!(out.claims[0].citations[0].snapshot_id, "snap-1");
+        assert_eq!(out.claims[0].citations[0].snapshot_id.as_str(), "snap-1");
         assert!(out.claims[1].citations.is_empty());
         assert!(parse_answer(&b, "Sorry, I can't.", &ids).is_err());
         assert!(parse_answer(&b, "{\"sections\": {}}", &ids).is_err());

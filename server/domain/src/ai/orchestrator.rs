@@ -15,9 +15,9 @@ use super::{AiProvider, Brief, BuiltinEngine, DraftOutput, ProviderError, Usage}
 use crate::cache::Cache;
 use crate::error::{Error, Result};
 use crate::events::{Audience, Events};
-use crate::store::{new_id, Db};
+use crate::store::Db;
 use crate::time::now_ms;
-use crate::types::{Agent, AiStatus, BudgetLine, Conflict, Event};
+use crate::types::{Agent, AiStatus, BudgetLine, Conflict, Event, UsageId, UserId};
 
 /// Which provider writes drafts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,7 +154,7 @@ impl Orchestrator {
     }
 
     /// `Limited` when `user` is over a budget (or a budget is 0).
-    pub async fn check_budgets(&self, user_id: &str) -> Result<()> {
+    pub async fn check_budgets(&self, user_id: &UserId) -> Result<()> {
         let b = self.settings.budgets;
         let (day, month) = periods();
         let (user_tokens, user_cost) = self.used(Some(user_id), day).await?;
@@ -209,14 +209,14 @@ impl Orchestrator {
     }
 
     /// Tokens and cost (micro-dollars) used since `since`, by one user or everyone.
-    async fn used(&self, user_id: Option<&str>, since: i64) -> Result<(u64, u64)> {
+    async fn used(&self, user_id: Option<&UserId>, since: i64) -> Result<(u64, u64)> {
         let (tokens, cost): (i64, i64) = sqlx::query_as(
             "SELECT CAST(COALESCE(SUM(prompt_tokens + completion_tokens), 0) AS BIGINT), \
                     CAST(COALESCE(SUM(cost_micros), 0) AS BIGINT) FROM ai_usage \
              WHERE created_at >= $1 AND ($2 = '' OR user_id = $2)",
         )
         .bind(since)
-        .bind(user_id.unwrap_or(""))
+        .bind(user_id.map_or("", UserId::as_str))
         .fetch_one(self.db.pool())
         .await?;
         Ok((tokens.max(0) as u64, cost.max(0) as u64))
@@ -238,7 +238,7 @@ impl Orchestrator {
     /// `regenerate` skips the cache.
     pub async fn run(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         agent: Agent,
         brief: Arc<Brief>,
         choice: Option<ProviderChoice>,
@@ -380,7 +380,7 @@ impl Orchestrator {
 
     async fn record_failure(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         agent: Agent,
         provider: &dyn AiProvider,
         started: Instant,
@@ -390,7 +390,7 @@ impl Orchestrator {
             "INSERT INTO ai_usage (id, user_id, agent, provider, model, latency_ms, cache_hit, outcome, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8)",
         )
-        .bind(new_id())
+        .bind(UsageId::new())
         .bind(user_id)
         .bind(agent.as_str())
         .bind(provider.name())
@@ -460,7 +460,7 @@ impl Orchestrator {
     /// Budgets, usage and the provider's state, for a user (and more for admins).
     /// `ping` asks the external provider whether it answers (admins' AI page only: it
     /// is a network call with a 5 s timeout).
-    pub async fn status(&self, user_id: &str, admin: bool, ping: bool) -> Result<AiStatus> {
+    pub async fn status(&self, user_id: &UserId, admin: bool, ping: bool) -> Result<AiStatus> {
         let b = self.settings.budgets;
         let (day, month) = periods();
         let (user_tokens, user_cost) = self.used(Some(user_id), day).await?;

@@ -11,13 +11,13 @@ use super::{verify, Brief, SourceText};
 use crate::jobs::{Committed, JobContext, JobError, JobHandler, Outcome};
 use crate::store::Db;
 use crate::time::now_ms;
-use crate::types::{Agent, CardContent};
+use crate::types::{Agent, CardContent, CompetitorId, SnapshotId};
 
 pub const AI_SUMMARISE_KIND: &str = "ai.summarise";
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SummariseRequest {
-    pub snapshot_id: String,
+    pub snapshot_id: SnapshotId,
     #[serde(default)]
     pub regenerate: bool,
 }
@@ -46,7 +46,7 @@ impl JobHandler for SummariseJob {
             String,
             String,
             String,
-            String,
+            CompetitorId,
             String,
         ) = sqlx::query_as(
             "SELECT CASE WHEN s.title <> '' THEN s.title ELSE n.title END, s.url, n.text, \
@@ -70,7 +70,11 @@ impl JobHandler for SummariseJob {
             section: None,
         });
         ctx.progress(30, &format!("Summarising “{title}”")).await?;
-        let owner = ctx.owner_id().unwrap_or_default().to_string();
+        // Every AI job is queued by someone, whose budget it spends.
+        let owner = ctx
+            .owner_id()
+            .cloned()
+            .ok_or_else(|| JobError::Fail("This AI job has no owner to charge it to.".into()))?;
         let run = self
             .orchestrator
             .run(

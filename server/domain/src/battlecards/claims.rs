@@ -5,7 +5,7 @@ use crate::ai::claims_still_in;
 use crate::error::Result;
 use crate::store::columns::JsonText;
 use crate::store::Db;
-use crate::types::{CardContent, Claim, UnverifiedClaims};
+use crate::types::{CardContent, CardId, Claim, UnverifiedClaims};
 
 /// Where a new version's claims come from.
 pub enum ClaimSource {
@@ -18,7 +18,7 @@ pub enum ClaimSource {
 }
 
 /// Claims stored with `card_id` at `version` (none for versions before AI drafts).
-pub async fn of_version(db: &Db, card_id: &str, version: i64) -> Result<Vec<Claim>> {
+pub async fn of_version(db: &Db, card_id: &CardId, version: i64) -> Result<Vec<Claim>> {
     // Corrupt claims fail the query: read as "no claims" they would let a version with
     // unverified claims pass the publish gate.
     let row: Option<(JsonText<Vec<Claim>>,)> = sqlx::query_as(
@@ -34,7 +34,7 @@ pub async fn of_version(db: &Db, card_id: &str, version: i64) -> Result<Vec<Clai
 /// The claims a new version of `card_id` with `content` carries.
 pub async fn for_new_version(
     db: &Db,
-    card_id: &str,
+    card_id: &CardId,
     base_version: i64,
     source: ClaimSource,
     content: &CardContent,
@@ -55,7 +55,7 @@ pub async fn for_new_version(
 }
 
 /// The unverified claims of `card_id` at `version`.
-pub async fn unverified(db: &Db, card_id: &str, version: i64) -> Result<UnverifiedClaims> {
+pub async fn unverified(db: &Db, card_id: &CardId, version: i64) -> Result<UnverifiedClaims> {
     let claims = of_version(db, card_id, version).await?;
     let failing: Vec<&Claim> = claims.iter().filter(|c| !c.verified).collect();
     Ok(UnverifiedClaims {

@@ -1,8 +1,7 @@
 //! Checking and tidying a card's content before it is stored.
 use crate::error::{FieldErrors, Result};
-use crate::store::new_id;
 use crate::types::card_limits as limits;
-use crate::types::{CardContent, SectionKey};
+use crate::types::{CardContent, ObjectionId, SectionKey};
 
 /// Field names used in validation errors, so the editor can put each message at its field.
 pub fn section_field(key: SectionKey) -> String {
@@ -88,7 +87,7 @@ pub fn normalise(content: &CardContent) -> Result<CardContent> {
         let mut o = o.clone();
         o.objection = one_line(&o.objection);
         o.answer = tidy(&o.answer);
-        o.id = o.id.trim().to_string();
+        o.id = ObjectionId::from(o.id.as_str().trim());
         if o.objection.is_empty() {
             errors.add(
                 &objection_field(i, "objection"),
@@ -104,8 +103,14 @@ pub fn normalise(content: &CardContent) -> Result<CardContent> {
             errors.add(&objection_field(i, "answer"), too_long(limits::ANSWER_MAX));
         }
         if o.id.is_empty() {
-            o.id = new_id()[..12].to_string();
-        } else if o.id.len() > 40 || !o.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            o.id = ObjectionId::new();
+        } else if o.id.as_str().len() > 40
+            || !o
+                .id
+                .as_str()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
             errors.add(
                 "objections",
                 "An objection has an invalid id; reload the page.",
@@ -153,7 +158,7 @@ mod tests {
         assert_eq!(out.pricing, "a\nb");
         assert_eq!(out.objections.len(), 1);
         assert_eq!(out.objections[0].objection, "Too expensive");
-        assert_eq!(out.objections[0].id.len(), 12);
+        assert_eq!(out.objections[0].id.as_str().len(), 12);
     }
 
     #[test]

@@ -18,12 +18,12 @@ use crate::activity::{self, action};
 use crate::error::{Error, Result};
 use crate::revision::ContentRevision;
 use crate::search::{self, Scope};
-use crate::store::{new_id, Db};
+use crate::store::Db;
 use crate::time::now_ms;
 use crate::types::card_limits as limits;
 use crate::types::{
-    CardContent, CardDiff, CardEditorData, CardHistory, CardStatus, Conflict, ConflictInfo,
-    RepCard, Role, SaveOutcome, VersionEntry,
+    CardContent, CardDiff, CardEditorData, CardHistory, CardId, CardStatus, CompetitorId, Conflict,
+    ConflictInfo, ObjectionId, RepCard, Role, SaveOutcome, VersionEntry,
 };
 use claims::ClaimSource;
 use render::RenderCache;
@@ -71,7 +71,7 @@ impl Battlecards {
     }
 
     /// The card if `user` may see it at all; `NotFound` otherwise.
-    async fn visible(&self, user: &CurrentUser, id: &str) -> Result<CardRow> {
+    async fn visible(&self, user: &CurrentUser, id: &CardId) -> Result<CardRow> {
         let card = store::load_from(&self.db, id).await?;
         if user.role.at_least(Role::Editor) || card.is_live() {
             Ok(card)
@@ -81,12 +81,12 @@ impl Battlecards {
     }
 
     /// `Ok` when `user` may see card `id`; `NotFound` otherwise (also for unknown ids).
-    pub async fn check_visible(&self, user: &CurrentUser, id: &str) -> Result<()> {
+    pub async fn check_visible(&self, user: &CurrentUser, id: &CardId) -> Result<()> {
         self.visible(user, id).await.map(|_| ())
     }
 
     /// `Ok` when `user` may change card `id` (`NotFound` / `Forbidden` otherwise).
-    pub async fn check_editable(&self, user: &CurrentUser, id: &str) -> Result<()> {
+    pub async fn check_editable(&self, user: &CurrentUser, id: &CardId) -> Result<()> {
         self.editable(user, id).await.map(|_| ())
     }
 
@@ -94,7 +94,7 @@ impl Battlecards {
     pub async fn commit_draft(
         &self,
         user: &CurrentUser,
-        id: &str,
+        id: &CardId,
         base_version: i64,
         content: &CardContent,
         note: &str,
@@ -116,7 +116,7 @@ impl Battlecards {
 
     /// The card if `user` may change it: `NotFound` if they may not see it,
     /// `Forbidden` if they may see but not change it.
-    async fn editable(&self, user: &CurrentUser, id: &str) -> Result<CardRow> {
+    async fn editable(&self, user: &CurrentUser, id: &CardId) -> Result<CardRow> {
         let card = self.visible(user, id).await?;
         user.require(Role::Editor)?;
         Ok(card)
@@ -125,9 +125,9 @@ impl Battlecards {
     pub async fn create(
         &self,
         user: &CurrentUser,
-        competitor_id: &str,
+        competitor_id: &CompetitorId,
         title: &str,
-    ) -> Result<String> {
+    ) -> Result<CardId> {
         user.require(Role::Editor)?;
         let title = content::parse_title(title).map_err(|m| Error::field("title", m))?;
         let (archived,): (Option<i64>,) =
@@ -138,7 +138,7 @@ impl Battlecards {
         if archived.is_some() {
             return Err(Error::Conflict(Conflict::CompetitorArchived));
         }
-        let id = new_id();
+        let id = CardId::new();
         let now = now_ms();
         let content = CardContent {
             title: title.clone(),
@@ -175,7 +175,7 @@ impl Battlecards {
         Ok(id)
     }
 
-    pub async fn editor_data(&self, user: &CurrentUser, id: &str) -> Result<CardEditorData> {
+    pub async fn editor_data(&self, user: &CurrentUser, id: &CardId) -> Result<CardEditorData> {
         let card = self.editable(user, id).await?;
         self.views.flush().await;
         let feedback = store::feedback(&self.db, id).await?;
@@ -207,7 +207,7 @@ impl Battlecards {
     pub async fn save(
         &self,
         user: &CurrentUser,
-        id: &str,
+        id: &CardId,
         base_version: i64,
         content: &CardContent,
         note: &str,
@@ -244,7 +244,7 @@ impl Battlecards {
         what: &str,
         claims: ClaimSource,
     ) -> Result<SaveOutcome> {
-        let id = current.id.as_str();
+        let id = &current.id;
         if current.version != base_version {
             return conflict(current);
         }
@@ -319,7 +319,7 @@ impl Battlecards {
     pub async fn set_status(
         &self,
         user: &CurrentUser,
-        id: &str,
+        id: &CardId,
         to: CardStatus,
         expected_version: i64,
         override_unverified: bool,
@@ -428,7 +428,7 @@ impl Battlecards {
         self.editor_data(user, id).await
     }
 
-    pub async fn history(&self, user: &CurrentUser, id: &str) -> Result<CardHistory> {
+    pub async fn history(&self, user: &CurrentUser, id: &CardId) -> Result<CardHistory> {
         let card = self.editable(user, id).await?;
         let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
             "SELECT version, created_by, created_at, note FROM battlecard_versions \
@@ -456,7 +456,13 @@ impl Battlecards {
         })
     }
 
-    pub async fn diff(&self, user: &CurrentUser, id: &str, from: i64, to: i64) -> Result<CardDiff> {
+    pub async fn diff(
+        &self,
+        user: &CurrentUser,
+        id: &CardId,
+        from: i64,
+        to: i64,
+    ) -> Result<CardDiff> {
         self.editable(user, id).await?;
         let (old, new) = (
             self.version_or_field_error(id, from, "from").await?,
@@ -467,7 +473,7 @@ impl Battlecards {
 
     async fn version_or_field_error(
         &self,
-        id: &str,
+        id: &CardId,
         version: i64,
         field: &str,
     ) -> Result<CardContent> {
@@ -484,7 +490,7 @@ impl Battlecards {
     pub async fn restore(
         &self,
         user: &CurrentUser,
-        id: &str,
+        id: &CardId,
         version: i64,
         base_version: i64,
     ) -> Result<SaveOutcome> {
@@ -507,24 +513,24 @@ impl Battlecards {
     pub async fn reorder_objections(
         &self,
         user: &CurrentUser,
-        id: &str,
+        id: &CardId,
         base_version: i64,
-        order: &[String],
+        order: &[ObjectionId],
     ) -> Result<SaveOutcome> {
         let card = self.editable(user, id).await?;
         let mut content = card.content()?;
-        let current: Vec<&str> = content.objections.iter().map(|o| o.id.as_str()).collect();
-        let mut seen: Vec<&str> = Vec::new();
+        let current: Vec<&ObjectionId> = content.objections.iter().map(|o| &o.id).collect();
+        let mut seen: Vec<&ObjectionId> = Vec::new();
         for id in order {
             // Quoted back cut short: an id is a few characters, whatever was sent.
-            let quoted: String = id.chars().take(40).collect();
-            if !current.contains(&id.as_str()) {
+            let quoted: String = id.as_str().chars().take(40).collect();
+            if !current.contains(&id) {
                 return Err(Error::field(
                     "order",
                     format!("“{quoted}” is not an objection on this card."),
                 ));
             }
-            if seen.contains(&id.as_str()) {
+            if seen.contains(&id) {
                 return Err(Error::field(
                     "order",
                     format!("“{quoted}” appears twice in the new order."),
@@ -564,7 +570,7 @@ impl Battlecards {
     /// The published card for reading; records the view. Editors opening a card reps
     /// cannot see get a preview of its newest version (`published` false), which
     /// records no view; everyone else gets `NotFound`.
-    pub async fn rep_card(&self, user: &CurrentUser, id: &str) -> Result<RepCard> {
+    pub async fn rep_card(&self, user: &CurrentUser, id: &CardId) -> Result<RepCard> {
         let card = store::load_from(&self.db, id).await?;
         let editor = user.role.at_least(Role::Editor);
         let (version, published) = match card.published_version.filter(|_| card.is_live()) {
@@ -595,8 +601,8 @@ impl Battlecards {
     pub async fn feedback(
         &self,
         user: &CurrentUser,
-        id: &str,
-        objection_id: &str,
+        id: &CardId,
+        objection_id: &ObjectionId,
         helpful: bool,
         comment: &str,
     ) -> Result<()> {
@@ -605,7 +611,7 @@ impl Battlecards {
             return Err(Error::NotFound);
         };
         let content = store::version_content(&self.db, id, version).await?;
-        if !content.objections.iter().any(|o| o.id == objection_id) {
+        if !content.objections.iter().any(|o| &o.id == objection_id) {
             return Err(Error::NotFound);
         }
         let comment = comment.trim();
@@ -642,7 +648,7 @@ impl Battlecards {
     pub async fn export_data(
         &self,
         user: &CurrentUser,
-        id: &str,
+        id: &CardId,
         published: bool,
     ) -> Result<ExportData> {
         let card = self.visible(user, id).await?;

@@ -6,14 +6,16 @@ use std::sync::{Arc, Mutex};
 
 use super::store::CardRow;
 use crate::markdown::{to_html, to_plain_text};
-use crate::types::{CardContent, RepCard, RepObjection, RepSection, SectionKey};
+use crate::types::{
+    CardContent, CardId, ObjectionId, RepCard, RepObjection, RepSection, SectionKey,
+};
 
 /// A published version, rendered.
 pub struct Rendered {
     title: String,
     summary: String,
     sections: Vec<RepSection>,
-    objections: Vec<(String, String, String, String)>,
+    objections: Vec<(ObjectionId, String, String, String)>,
 }
 
 pub fn render(content: &CardContent) -> Rendered {
@@ -48,7 +50,7 @@ pub fn rep_card(
     card: &CardRow,
     version: i64,
     rendered: &Rendered,
-    votes: &[(String, bool)],
+    votes: &[(ObjectionId, bool)],
     can_edit: bool,
 ) -> RepCard {
     RepCard {
@@ -81,16 +83,16 @@ const CAPACITY: usize = 256;
 
 #[derive(Default)]
 pub struct RenderCache {
-    entries: Mutex<HashMap<(String, i64), Arc<Rendered>>>,
+    entries: Mutex<HashMap<(CardId, i64), Arc<Rendered>>>,
 }
 
 impl RenderCache {
-    pub fn get(&self, id: &str, version: i64) -> Option<Arc<Rendered>> {
+    pub fn get(&self, id: &CardId, version: i64) -> Option<Arc<Rendered>> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.get(&(id.to_string(), version)).cloned()
+        entries.get(&(id.clone(), version)).cloned()
     }
 
-    pub fn put(&self, id: &str, version: i64, rendered: Rendered) -> Arc<Rendered> {
+    pub fn put(&self, id: &CardId, version: i64, rendered: Rendered) -> Arc<Rendered> {
         let rendered = Arc::new(rendered);
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= CAPACITY {
@@ -98,7 +100,7 @@ impl RenderCache {
             // bookkeeping and costs one re-render per card.
             entries.clear();
         }
-        entries.insert((id.to_string(), version), rendered.clone());
+        entries.insert((id.clone(), version), rendered.clone());
         rendered
     }
 }

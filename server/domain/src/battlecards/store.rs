@@ -6,14 +6,15 @@ use crate::accounts::CurrentUser;
 use crate::error::{Error, Result};
 use crate::store::Db;
 use crate::types::{
-    BattlecardSummary, CardContent, CardStatus, Claim, FeedbackComment, ObjectionFeedback,
+    BattlecardSummary, CardContent, CardId, CardStatus, Claim, CompetitorId, FeedbackComment,
+    ObjectionFeedback, ObjectionId, UserId,
 };
 
 /// A card with its competitor's name, as stored now.
 #[derive(FromRow, Clone, Debug)]
 pub struct CardRow {
-    pub id: String,
-    pub competitor_id: String,
+    pub id: CardId,
+    pub competitor_id: CompetitorId,
     pub competitor_name: String,
     pub competitor_website: String,
     pub title: String,
@@ -60,11 +61,11 @@ const CARD_SELECT: &str = "SELECT b.id, b.competitor_id, c.name AS competitor_na
      FROM battlecards b JOIN competitors c ON c.id = b.competitor_id WHERE b.id = $1";
 
 /// The card as stored, or `NotFound`. Visibility is the caller's business.
-pub async fn load(conn: &mut AnyConnection, id: &str) -> Result<CardRow> {
+pub async fn load(conn: &mut AnyConnection, id: &CardId) -> Result<CardRow> {
     Ok(sqlx::query_as(CARD_SELECT).bind(id).fetch_one(conn).await?)
 }
 
-pub async fn load_from(db: &Db, id: &str) -> Result<CardRow> {
+pub async fn load_from(db: &Db, id: &CardId) -> Result<CardRow> {
     Ok(sqlx::query_as(CARD_SELECT)
         .bind(id)
         .fetch_one(db.pool())
@@ -72,7 +73,7 @@ pub async fn load_from(db: &Db, id: &str) -> Result<CardRow> {
 }
 
 /// The content of one stored version.
-pub async fn version_content(db: &Db, id: &str, version: i64) -> Result<CardContent> {
+pub async fn version_content(db: &Db, id: &CardId, version: i64) -> Result<CardContent> {
     let (json,): (String,) = sqlx::query_as(
         "SELECT content FROM battlecard_versions WHERE card_id = $1 AND version = $2",
     )
@@ -85,8 +86,8 @@ pub async fn version_content(db: &Db, id: &str, version: i64) -> Result<CardCont
 
 #[derive(FromRow)]
 struct SummaryRow {
-    id: String,
-    competitor_id: String,
+    id: CardId,
+    competitor_id: CompetitorId,
     title: String,
     summary: String,
     status: CardStatus,
@@ -102,7 +103,7 @@ struct SummaryRow {
 pub async fn cards_of(
     db: &Db,
     user: &CurrentUser,
-    competitor_id: &str,
+    competitor_id: &CompetitorId,
 ) -> Result<Vec<BattlecardSummary>> {
     const EDITORS: &str = "SELECT b.id, b.competitor_id, b.title, b.summary, b.status, b.version, \
            b.published_version, b.updated_at, b.updated_by \
@@ -138,7 +139,7 @@ pub async fn cards_of(
 #[allow(clippy::too_many_arguments)]
 pub async fn insert_version(
     conn: &mut AnyConnection,
-    card_id: &str,
+    card_id: &CardId,
     version: i64,
     content: &CardContent,
     note: &str,
@@ -166,7 +167,7 @@ pub async fn insert_version(
 
 #[derive(FromRow)]
 struct FeedbackRow {
-    objection_id: String,
+    objection_id: ObjectionId,
     helpful: i64,
     comment: String,
     updated_at: i64,
@@ -174,7 +175,7 @@ struct FeedbackRow {
 }
 
 /// Helped / didn't help counts per objection, with up to five latest comments each.
-pub async fn feedback(db: &Db, card_id: &str) -> Result<Vec<ObjectionFeedback>> {
+pub async fn feedback(db: &Db, card_id: &CardId) -> Result<Vec<ObjectionFeedback>> {
     let rows: Vec<FeedbackRow> = sqlx::query_as(
         "SELECT f.objection_id, f.helpful, f.comment, f.updated_at, u.display_name \
          FROM objection_feedback f JOIN users u ON u.id = f.user_id \
@@ -214,8 +215,12 @@ pub async fn feedback(db: &Db, card_id: &str) -> Result<Vec<ObjectionFeedback>> 
 }
 
 /// This user's votes on a card's objections.
-pub async fn my_votes(db: &Db, card_id: &str, user_id: &str) -> Result<Vec<(String, bool)>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
+pub async fn my_votes(
+    db: &Db,
+    card_id: &CardId,
+    user_id: &UserId,
+) -> Result<Vec<(ObjectionId, bool)>> {
+    let rows: Vec<(ObjectionId, i64)> = sqlx::query_as(
         "SELECT objection_id, helpful FROM objection_feedback WHERE card_id = $1 AND user_id = $2",
     )
     .bind(card_id)
@@ -226,7 +231,7 @@ pub async fn my_votes(db: &Db, card_id: &str, user_id: &str) -> Result<Vec<(Stri
 }
 
 /// (all time, last 30 days) views of a card.
-pub async fn view_counts(db: &Db, card_id: &str, since: i64) -> Result<(u64, u64)> {
+pub async fn view_counts(db: &Db, card_id: &CardId, since: i64) -> Result<(u64, u64)> {
     let (total, recent): (i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN viewed_at >= $2 THEN 1 ELSE 0 END), 0) \
          FROM card_views WHERE card_id = $1",

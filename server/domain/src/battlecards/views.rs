@@ -8,14 +8,15 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::store::Db;
 use crate::time::now_ms;
+use crate::types::{CardId, UserId};
 
 const BATCH: usize = 200;
 const LINGER: Duration = Duration::from_millis(250);
 
 enum Message {
     View {
-        card_id: String,
-        user_id: String,
+        card_id: CardId,
+        user_id: UserId,
         at: i64,
     },
     Flush(oneshot::Sender<()>),
@@ -35,15 +36,15 @@ impl ViewRecorder {
         Self { sender }
     }
 
-    pub fn record(&self, card_id: &str, user_id: &str) {
+    pub fn record(&self, card_id: &CardId, user_id: &UserId) {
         let message = Message::View {
-            card_id: card_id.to_string(),
-            user_id: user_id.to_string(),
+            card_id: card_id.clone(),
+            user_id: user_id.clone(),
             at: now_ms(),
         };
         if self.sender.send(message).is_err() {
             tracing::warn!(
-                card.id = card_id,
+                card.id = %card_id,
                 "view recorder stopped; a view was not recorded"
             );
         }
@@ -59,7 +60,7 @@ impl ViewRecorder {
 }
 
 async fn run(db: Db, mut receiver: mpsc::UnboundedReceiver<Message>) {
-    let mut batch: Vec<(String, String, i64)> = Vec::new();
+    let mut batch: Vec<(CardId, UserId, i64)> = Vec::new();
     let mut waiting: Vec<oneshot::Sender<()>> = Vec::new();
     let mut messages = Vec::with_capacity(BATCH);
     // Waits for the first view of a batch, then takes whatever else arrives within
@@ -99,7 +100,7 @@ async fn run(db: Db, mut receiver: mpsc::UnboundedReceiver<Message>) {
     }
 }
 
-async fn write(db: &Db, batch: &[(String, String, i64)]) -> anyhow::Result<()> {
+async fn write(db: &Db, batch: &[(CardId, UserId, i64)]) -> anyhow::Result<()> {
     let backend = db.backend();
     let placeholders: Vec<String> = (0..batch.len())
         .map(|i| {

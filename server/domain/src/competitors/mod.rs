@@ -10,11 +10,11 @@ use crate::battlecards::visible_cards_sql;
 use crate::error::{Error, Result};
 use crate::revision::ContentRevision;
 use crate::search;
-use crate::store::{new_id, Db};
+use crate::store::Db;
 use crate::time::now_ms;
 use crate::types::{
-    competitor_limits as limits, Competitor, CompetitorDetail, CompetitorInput, CompetitorList,
-    CompetitorQuery, CompetitorRow, CompetitorSort, Page, Role,
+    competitor_limits as limits, CardId, Competitor, CompetitorDetail, CompetitorId,
+    CompetitorInput, CompetitorList, CompetitorQuery, CompetitorRow, CompetitorSort, Page, Role,
 };
 use validate::Fields;
 
@@ -28,7 +28,7 @@ pub struct Competitors {
 
 #[derive(FromRow)]
 pub(crate) struct Row {
-    id: String,
+    id: CompetitorId,
     name: String,
     website: String,
     description: String,
@@ -96,14 +96,14 @@ fn search_body(c: &Competitor) -> String {
 
 /// The competitor as stored after writing `fields`.
 fn competitor(
-    id: &str,
+    id: &CompetitorId,
     fields: Fields,
     created_at: i64,
     updated_at: i64,
     archived: bool,
 ) -> Competitor {
     Competitor {
-        id: id.to_string(),
+        id: id.clone(),
         name: fields.name,
         website: fields.website,
         description: fields.description,
@@ -182,7 +182,7 @@ impl Competitors {
         })
     }
 
-    pub async fn get(&self, _user: &CurrentUser, id: &str) -> Result<Competitor> {
+    pub async fn get(&self, _user: &CurrentUser, id: &CompetitorId) -> Result<Competitor> {
         let row: Row = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM competitors c WHERE c.id = $1"
         ))
@@ -193,11 +193,11 @@ impl Competitors {
     }
 
     /// The competitor page: the competitor, the cards this person may see, recent activity.
-    pub async fn detail(&self, user: &CurrentUser, id: &str) -> Result<CompetitorDetail> {
+    pub async fn detail(&self, user: &CurrentUser, id: &CompetitorId) -> Result<CompetitorDetail> {
         let competitor = self.get(user, id).await?;
         let cards = crate::battlecards::store::cards_of(&self.db, user, id).await?;
         let editor = user.role.at_least(Role::Editor);
-        let card_ids: Vec<String> = cards.iter().map(|c| c.id.clone()).collect();
+        let card_ids: Vec<CardId> = cards.iter().map(|c| c.id.clone()).collect();
         let activity =
             activity::recent(&self.db, id, (!editor).then_some(&card_ids[..]), 15).await?;
         Ok(CompetitorDetail {
@@ -211,7 +211,7 @@ impl Competitors {
     pub async fn create(&self, user: &CurrentUser, input: &CompetitorInput) -> Result<Competitor> {
         user.require(Role::Editor)?;
         let fields = validate::parse(input)?;
-        let id = new_id();
+        let id = CompetitorId::new();
         let now = now_ms();
         let mut tx = self.db.pool().begin().await?;
         let inserted = sqlx::query(
@@ -242,7 +242,7 @@ impl Competitors {
     pub async fn update(
         &self,
         user: &CurrentUser,
-        id: &str,
+        id: &CompetitorId,
         input: &CompetitorInput,
     ) -> Result<Competitor> {
         user.require(Role::Editor)?;
@@ -283,7 +283,7 @@ impl Competitors {
     pub async fn set_archived(
         &self,
         user: &CurrentUser,
-        id: &str,
+        id: &CompetitorId,
         archived: bool,
     ) -> Result<Competitor> {
         user.require(Role::Editor)?;
@@ -333,7 +333,7 @@ impl Competitors {
     }
 }
 
-async fn write_tags(conn: &mut AnyConnection, id: &str, tags: &[String]) -> Result<()> {
+async fn write_tags(conn: &mut AnyConnection, id: &CompetitorId, tags: &[String]) -> Result<()> {
     for tag in tags {
         sqlx::query("INSERT INTO competitor_tags (competitor_id, tag) VALUES ($1, $2)")
             .bind(id)

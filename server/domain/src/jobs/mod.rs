@@ -15,9 +15,11 @@ use tokio::sync::Notify;
 
 use crate::accounts::CurrentUser;
 use crate::events::{Audience, Events};
-use crate::store::{new_id, Db};
+use crate::store::Db;
 use crate::time::now_ms;
-use crate::types::{Conflict, Event, JobList, JobState, JobView, Role};
+use crate::types::{
+    CompetitorId, Conflict, Event, JobId, JobList, JobState, JobView, Role, UserId,
+};
 use crate::{Error, Result};
 
 pub use worker::{Committed, Finish, JobContext, JobError, JobHandler, WorkerPool};
@@ -62,7 +64,7 @@ impl JobSettings {
 pub struct NewJob {
     pub kind: &'static str,
     pub payload: serde_json::Value,
-    pub owner_id: Option<String>,
+    pub owner_id: Option<UserId>,
     /// What it concerns, e.g. `card:<id>`: lets a page find its jobs.
     pub subject: String,
     /// What it does, in words, for the jobs page.
@@ -116,8 +118,8 @@ impl Jobs {
     }
 
     /// Queues a job and wakes an idle worker of this instance; returns its id.
-    pub async fn enqueue(&self, job: NewJob) -> Result<String> {
-        let id = new_id();
+    pub async fn enqueue(&self, job: NewJob) -> Result<JobId> {
+        let id = JobId::new();
         let now = now_ms();
         let max_attempts = job
             .max_attempts
@@ -142,16 +144,16 @@ impl Jobs {
     }
 
     /// One job, to its owner or an admin.
-    pub async fn get(&self, user: &CurrentUser, id: &str) -> Result<JobView> {
+    pub async fn get(&self, user: &CurrentUser, id: &JobId) -> Result<JobView> {
         let row = self.visible(user, id).await?;
         Ok(view(row))
     }
 
-    async fn visible(&self, user: &CurrentUser, id: &str) -> Result<store::JobRow> {
+    async fn visible(&self, user: &CurrentUser, id: &JobId) -> Result<store::JobRow> {
         let row = store::by_id(&self.inner.db, id)
             .await?
             .ok_or(Error::NotFound)?;
-        if row.owner_id.as_deref() != Some(user.id.as_str()) && user.role != Role::Admin {
+        if row.owner_id.as_ref() != Some(&user.id) && user.role != Role::Admin {
             return Err(Error::NotFound);
         }
         Ok(row)
@@ -218,7 +220,7 @@ impl Jobs {
     pub async fn unfinished_for_sources(
         &self,
         user: &CurrentUser,
-        competitor_id: &str,
+        competitor_id: &CompetitorId,
         kind: &str,
     ) -> Result<std::collections::HashMap<String, JobView>> {
         let sql = format!(
@@ -245,7 +247,7 @@ impl Jobs {
 
     /// Cancels a queued job at once; asks the worker of a running one to stop (it does
     /// within a lease renewal). Finished jobs cannot be cancelled.
-    pub async fn cancel(&self, user: &CurrentUser, id: &str) -> Result<JobView> {
+    pub async fn cancel(&self, user: &CurrentUser, id: &JobId) -> Result<JobView> {
         let row = self.visible(user, id).await?;
         let now = now_ms();
         let message = format!("Cancelled by {}.", user.name);
@@ -291,8 +293,8 @@ impl Jobs {
 
     pub(crate) async fn publish_finished(
         &self,
-        owner: &str,
-        id: &str,
+        owner: &UserId,
+        id: &JobId,
         state: JobState,
         message: &str,
         link: Option<String>,
@@ -300,9 +302,9 @@ impl Jobs {
         self.inner
             .events
             .publish(
-                Audience::User(owner.to_string()),
+                Audience::User(owner.clone()),
                 Event::JobFinished {
-                    job_id: id.to_string(),
+                    job_id: id.clone(),
                     state,
                     message: message.to_string(),
                     link,

@@ -5,17 +5,17 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::store::{Backend, Db};
-use crate::types::JobState;
+use crate::types::{JobId, JobState, UserId};
 use crate::Result;
 
 /// A job a worker has claimed: its attempt number is the fencing token for everything
 /// the worker writes about it.
 #[derive(Clone, Debug)]
 pub struct Claimed {
-    pub id: String,
+    pub id: JobId,
     pub kind: String,
     pub payload: String,
-    pub owner_id: Option<String>,
+    pub owner_id: Option<UserId>,
     pub attempt: i64,
     pub max_attempts: i64,
     pub cancel_requested: bool,
@@ -24,10 +24,10 @@ pub struct Claimed {
 /// A full row, for pages.
 #[derive(Clone, Debug)]
 pub struct JobRow {
-    pub id: String,
+    pub id: JobId,
     pub kind: String,
     pub label: String,
-    pub owner_id: Option<String>,
+    pub owner_id: Option<UserId>,
     pub owner_name: Option<String>,
     pub state: JobState,
     pub attempts: i64,
@@ -72,7 +72,7 @@ pub fn job_row(row: &AnyRow) -> Result<JobRow> {
     })
 }
 
-pub async fn by_id(db: &Db, id: &str) -> Result<Option<JobRow>> {
+pub async fn by_id(db: &Db, id: &JobId) -> Result<Option<JobRow>> {
     let sql = format!(
         "SELECT {ROW_COLUMNS} FROM jobs j LEFT JOIN users u ON u.id = j.owner_id WHERE j.id = $1"
     );

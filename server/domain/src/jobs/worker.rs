@@ -15,7 +15,7 @@ use super::store::{self, Claimed, Lease};
 use super::{Jobs, Outcome};
 use crate::events::Audience;
 use crate::time::now_ms;
-use crate::types::{Event, JobState};
+use crate::types::{Event, JobId, JobState, UserId};
 
 /// Why an attempt did not succeed.
 #[derive(Debug)]
@@ -71,12 +71,12 @@ pub struct JobContext {
 }
 
 impl JobContext {
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &JobId {
         &self.job.id
     }
 
-    pub fn owner_id(&self) -> Option<&str> {
-        self.job.owner_id.as_deref()
+    pub fn owner_id(&self) -> Option<&UserId> {
+        self.job.owner_id.as_ref()
     }
 
     pub fn attempt(&self) -> i64 {
@@ -144,7 +144,7 @@ impl JobContext {
 /// dropping it rolls everything back.
 pub struct Finish {
     tx: Transaction<'static, Any>,
-    id: String,
+    id: JobId,
     attempt: i64,
 }
 
@@ -191,7 +191,8 @@ impl WorkerPool {
         let (stop, stopped) = watch::channel(false);
         let handlers: Arc<HashMap<&'static str, Arc<dyn JobHandler>>> =
             Arc::new(handlers.into_iter().map(|h| (h.kind(), h)).collect());
-        let process = crate::store::new_id();
+        // Tells workers apart in the jobs table; not an entity, so not an id type.
+        let process = uuid::Uuid::new_v4().simple().to_string();
         let workers = (0..count)
             .map(|n| {
                 let worker = Worker {

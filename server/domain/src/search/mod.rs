@@ -11,7 +11,10 @@ use crate::accounts::CurrentUser;
 use crate::markdown::to_plain_text;
 use crate::store::{Backend, Db};
 use crate::types::limits::QUERY_MAX;
-use crate::types::{CardContent, CardStatus, HitKind, Role, SearchHit, SearchResults, SectionKey};
+use crate::types::{
+    CardContent, CardId, CardStatus, CompetitorId, HitKind, Role, SearchHit, SearchResults,
+    SectionKey,
+};
 
 /// Which readers a row is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,7 +56,7 @@ const MAX_TERMS: usize = 8;
 /// (Re)indexes a competitor; an archived one is simply removed.
 pub async fn index_competitor(
     conn: &mut AnyConnection,
-    id: &str,
+    id: &CompetitorId,
     name: &str,
     body: &str,
     archived: bool,
@@ -82,8 +85,8 @@ pub async fn index_competitor(
 pub async fn index_card(
     conn: &mut AnyConnection,
     scope: Scope,
-    competitor_id: &str,
-    card_id: &str,
+    competitor_id: &CompetitorId,
+    card_id: &CardId,
     content: &CardContent,
 ) -> crate::Result<()> {
     remove_card(conn, card_id, Some(scope)).await?;
@@ -137,7 +140,7 @@ pub async fn index_card(
 /// Removes a card's rows (in one scope, or all).
 pub async fn remove_card(
     conn: &mut AnyConnection,
-    card_id: &str,
+    card_id: &CardId,
     scope: Option<Scope>,
 ) -> crate::Result<()> {
     match scope {
@@ -162,8 +165,8 @@ pub async fn remove_card(
 async fn insert(
     conn: &mut AnyConnection,
     scope: Scope,
-    competitor_id: &str,
-    card_id: Option<&str>,
+    competitor_id: &CompetitorId,
+    card_id: Option<&CardId>,
     anchor: &str,
     label: &str,
     title: &str,
@@ -203,8 +206,8 @@ pub fn terms(query: &str) -> Vec<String> {
 
 #[derive(FromRow)]
 struct HitRow {
-    competitor_id: String,
-    card_id: Option<String>,
+    competitor_id: CompetitorId,
+    card_id: Option<CardId>,
     anchor: String,
     label: String,
     title_marked: String,

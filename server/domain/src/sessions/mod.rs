@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
+use crate::types::UserId;
+
 pub use redis::RedisSessionStore;
 pub use sql::SqlSessionStore;
 
@@ -21,7 +23,7 @@ pub const SEEN_KEY: &str = "seen";
 /// Who a session belongs to, written at sign-in.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct SessionAuth {
-    pub user_id: String,
+    pub user_id: UserId,
     /// The user's `session_epoch` at sign-in; a later password change bumps it,
     /// which ends every older session.
     pub epoch: i64,

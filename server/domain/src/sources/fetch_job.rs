@@ -8,6 +8,7 @@ use super::{store_snapshot, SnapshotInput};
 use crate::jobs::{Committed, JobContext, JobError, JobHandler, Outcome};
 use crate::store::Db;
 use crate::time::now_ms;
+use crate::types::{CompetitorId, SourceId};
 
 pub const FETCH_KIND: &str = "source.fetch";
 
@@ -22,7 +23,7 @@ impl FetchSource {
     }
 
     /// Marks the source as failing, so its row says why even before the job is read.
-    async fn record_error(&self, source_id: &str, message: &str) {
+    async fn record_error(&self, source_id: &SourceId, message: &str) {
         let result = sqlx::query(
             "UPDATE sources SET status = 'error', last_error = $1, updated_at = $2 WHERE id = $3",
         )
@@ -39,7 +40,7 @@ impl FetchSource {
 
 #[derive(Deserialize)]
 struct Payload {
-    source_id: String,
+    source_id: SourceId,
 }
 
 #[async_trait::async_trait]
@@ -50,7 +51,7 @@ impl JobHandler for FetchSource {
 
     async fn run(&self, ctx: &JobContext) -> Result<Committed, JobError> {
         let Payload { source_id } = ctx.payload()?;
-        let row: Option<(String, String)> = sqlx::query_as(
+        let row: Option<(String, CompetitorId)> = sqlx::query_as(
             "SELECT url, competitor_id FROM sources WHERE id = $1 AND removed_at IS NULL AND kind = 'web'",
         )
         .bind(&source_id)

@@ -12,10 +12,11 @@ use crate::accounts::CurrentUser;
 use crate::competitors::validate::parse_website;
 use crate::error::{Error, FieldErrors, Result};
 use crate::jobs::{Jobs, NewJob};
-use crate::store::{new_id, Db};
+use crate::store::Db;
 use crate::time::now_ms;
 use crate::types::{
-    source_limits as limits, Conflict, Role, SnapshotView, SourceKind, SourceStatus, SourceView,
+    source_limits as limits, CompetitorId, Conflict, Role, SnapshotId, SnapshotView, SourceId,
+    SourceKind, SourceStatus, SourceView, UserId,
 };
 
 pub use fetch::{FetchPolicy, Fetcher};
@@ -41,7 +42,11 @@ impl Sources {
     }
 
     /// A competitor's sources, newest first, with any fetch in progress.
-    pub async fn list(&self, user: &CurrentUser, competitor_id: &str) -> Result<Vec<SourceView>> {
+    pub async fn list(
+        &self,
+        user: &CurrentUser,
+        competitor_id: &CompetitorId,
+    ) -> Result<Vec<SourceView>> {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM sources s LEFT JOIN source_snapshots sn ON sn.id = s.latest_snapshot_id \
              WHERE s.competitor_id = $1 AND s.removed_at IS NULL ORDER BY s.created_at DESC, s.id"
@@ -65,7 +70,7 @@ impl Sources {
             .collect()
     }
 
-    pub async fn get(&self, id: &str) -> Result<SourceView> {
+    pub async fn get(&self, id: &SourceId) -> Result<SourceView> {
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM sources s LEFT JOIN source_snapshots sn ON sn.id = s.latest_snapshot_id \
              WHERE s.id = $1 AND s.removed_at IS NULL"
@@ -81,14 +86,14 @@ impl Sources {
     pub async fn add_note(
         &self,
         user: &CurrentUser,
-        competitor_id: &str,
+        competitor_id: &CompetitorId,
         title: &str,
         text: &str,
     ) -> Result<SourceView> {
         user.require(Role::Editor)?;
         let (title, text) = check_note(title, text)?;
         self.check_room(competitor_id).await?;
-        let id = new_id();
+        let id = SourceId::new();
         let now = now_ms();
         let mut tx = self.db.pool().begin().await?;
         sqlx::query(
@@ -118,7 +123,7 @@ impl Sources {
     pub async fn update_note(
         &self,
         user: &CurrentUser,
-        id: &str,
+        id: &SourceId,
         title: &str,
         text: &str,
     ) -> Result<SourceView> {
@@ -150,7 +155,7 @@ impl Sources {
     pub async fn add_url(
         &self,
         user: &CurrentUser,
-        competitor_id: &str,
+        competitor_id: &CompetitorId,
         url: &str,
     ) -> Result<SourceView> {
         user.require(Role::Editor)?;
@@ -178,7 +183,7 @@ impl Sources {
                 "This page is already a source; refresh it instead.",
             ));
         }
-        let id = new_id();
+        let id = SourceId::new();
         let now = now_ms();
         sqlx::query(
             "INSERT INTO sources (id, competitor_id, kind, title, url, status, created_by, created_at, updated_at) \
@@ -195,7 +200,7 @@ impl Sources {
     }
 
     /// Queues a fetch of a web page (one at a time per source).
-    pub async fn refresh(&self, user: &CurrentUser, id: &str) -> Result<SourceView> {
+    pub async fn refresh(&self, user: &CurrentUser, id: &SourceId) -> Result<SourceView> {
         user.require(Role::Editor)?;
         let mut source = self.get(id).await?;
         if source.kind != SourceKind::Web {
@@ -226,7 +231,7 @@ impl Sources {
     }
 
     /// Removes a source from the competitor; its snapshots stay, so citations still open.
-    pub async fn remove(&self, user: &CurrentUser, id: &str) -> Result<()> {
+    pub async fn remove(&self, user: &CurrentUser, id: &SourceId) -> Result<()> {
         user.require(Role::Editor)?;
         let now = now_ms();
         let done = sqlx::query("UPDATE sources SET removed_at = $1, updated_at = $1 WHERE id = $2 AND removed_at IS NULL")
@@ -241,7 +246,7 @@ impl Sources {
     }
 
     /// One snapshot's full text.
-    pub async fn snapshot(&self, user: &CurrentUser, id: &str) -> Result<SnapshotView> {
+    pub async fn snapshot(&self, user: &CurrentUser, id: &SnapshotId) -> Result<SnapshotView> {
         let row = sqlx::query(
             "SELECT sn.id, sn.source_id, s.competitor_id, c.name AS competitor_name, s.kind, sn.title, s.url, \
                sn.final_url, sn.http_status, sn.content_hash, sn.fetched_at, sn.text, s.latest_snapshot_id, \
@@ -254,10 +259,10 @@ impl Sources {
         .await?
         .ok_or(Error::NotFound)?;
         let kind: String = row.try_get("kind")?;
-        let latest: Option<String> = row.try_get("latest_snapshot_id")?;
+        let latest: Option<SnapshotId> = row.try_get("latest_snapshot_id")?;
         let status: Option<i64> = row.try_get("http_status")?;
         Ok(SnapshotView {
-            latest: latest.as_deref() == Some(id),
+            latest: latest.as_ref() == Some(id),
             id: row.try_get("id")?,
             source_id: row.try_get("source_id")?,
             competitor_id: row.try_get("competitor_id")?,
@@ -277,7 +282,7 @@ impl Sources {
         })
     }
 
-    async fn check_room(&self, competitor_id: &str) -> Result<()> {
+    async fn check_room(&self, competitor_id: &CompetitorId) -> Result<()> {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM competitors WHERE id = $1 AND archived_at IS NULL) AS live, \
                (SELECT COUNT(*) FROM sources WHERE competitor_id = $1 AND removed_at IS NULL) AS sources",
@@ -298,7 +303,7 @@ impl Sources {
 }
 
 /// The jobs subject of a source's fetches.
-pub fn subject(source_id: &str) -> String {
+pub fn subject(source_id: &SourceId) -> String {
     format!("source:{source_id}")
 }
 
@@ -343,11 +348,11 @@ pub(crate) struct SnapshotInput<'a> {
 /// Stores a snapshot and makes it the source's latest; returns its id.
 pub(crate) async fn store_snapshot(
     conn: &mut AnyConnection,
-    source_id: &str,
+    source_id: &SourceId,
     input: &SnapshotInput<'_>,
-    by: Option<&str>,
-) -> Result<String> {
-    let id = new_id();
+    by: Option<&UserId>,
+) -> Result<SnapshotId> {
+    let id = SnapshotId::new();
     let now = now_ms();
     sqlx::query(
         "INSERT INTO source_snapshots (id, source_id, title, text, content_hash, http_status, content_type, final_url, fetched_at, fetched_by) \

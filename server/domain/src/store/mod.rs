@@ -102,8 +102,3 @@ impl Db {
         self.pool.close().await;
     }
 }
-
-/// A new random identifier for a row.
-pub fn new_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
-}

@@ -2,7 +2,7 @@
 //! citation was found in the stored snapshot it names.
 use serde::{Deserialize, Serialize};
 
-use super::{CardContent, CardDiff};
+use super::{CardContent, CardDiff, CardId, CompetitorId, DraftId, SnapshotId};
 
 /// Where a claim sits on the card: a section key (`"pricing"`), or `"objection:N"`
 /// for the N-th objection's answer (0-based), or `"summary"`.
@@ -11,7 +11,7 @@ pub type ClaimPlace = String;
 /// A pointer into the exact text a claim was drawn from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Citation {
-    pub snapshot_id: String,
+    pub snapshot_id: SnapshotId,
     /// Character offsets (Unicode scalar values) into the snapshot text.
     pub start: u32,
     pub end: u32,
@@ -114,10 +114,10 @@ impl DraftStatus {
 /// the card as it is now.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DraftView {
-    pub id: String,
-    pub card_id: String,
+    pub id: DraftId,
+    pub card_id: CardId,
     pub card_title: String,
-    pub competitor_id: String,
+    pub competitor_id: CompetitorId,
     pub competitor_name: String,
     pub agent: Agent,
     pub provider: String,

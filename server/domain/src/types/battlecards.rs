@@ -1,6 +1,8 @@
 //! Battlecards as the UI sees them: content, status, versions, diffs, feedback, search.
 use serde::{Deserialize, Serialize};
 
+use super::{CardId, CompetitorId, ObjectionId};
+
 /// Limits on card fields, shared by form `maxlength`s and server validation.
 pub mod card_limits {
     pub const TITLE_MAX: usize = 150;
@@ -98,7 +100,7 @@ pub const OBJECTIONS_LABEL: &str = "Objection handling";
 /// feedback keep pointing at the same objection when the list is reordered.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Objection {
-    pub id: String,
+    pub id: ObjectionId,
     pub objection: String,
     pub answer: String,
 }
@@ -228,8 +230,8 @@ impl CardStatus {
 /// A card in a list (competitor page, search).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BattlecardSummary {
-    pub id: String,
-    pub competitor_id: String,
+    pub id: CardId,
+    pub competitor_id: CompetitorId,
     pub title: String,
     pub summary: String,
     pub status: CardStatus,
@@ -242,7 +244,7 @@ pub struct BattlecardSummary {
 /// Helped / didn't help counts for one objection, with the latest comments.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectionFeedback {
-    pub objection_id: String,
+    pub objection_id: ObjectionId,
     pub helped: u64,
     pub not_helped: u64,
     pub comments: Vec<FeedbackComment>,
@@ -259,8 +261,8 @@ pub struct FeedbackComment {
 /// What the editor page loads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardEditorData {
-    pub id: String,
-    pub competitor_id: String,
+    pub id: CardId,
+    pub competitor_id: CompetitorId,
     pub competitor_name: String,
     pub status: CardStatus,
     pub status_by: String,
@@ -304,8 +306,8 @@ pub struct ConflictInfo {
 /// A published card as a rep reads it. Section bodies are sanitised HTML.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepCard {
-    pub id: String,
-    pub competitor_id: String,
+    pub id: CardId,
+    pub competitor_id: CompetitorId,
     pub competitor_name: String,
     pub competitor_website: String,
     pub title: String,
@@ -330,7 +332,7 @@ pub struct RepSection {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepObjection {
-    pub id: String,
+    pub id: ObjectionId,
     pub objection: String,
     pub answer_html: String,
     /// The answer as plain text (for integrations; the page copies what it shows).
@@ -351,9 +353,9 @@ pub struct VersionEntry {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardHistory {
-    pub id: String,
+    pub id: CardId,
     pub title: String,
-    pub competitor_id: String,
+    pub competitor_id: CompetitorId,
     pub competitor_name: String,
     pub version: i64,
     pub versions: Vec<VersionEntry>,

@@ -1,7 +1,7 @@
 //! Competitors as the UI sees them.
 use serde::{Deserialize, Serialize};
 
-use super::{BattlecardSummary, Page};
+use super::{BattlecardSummary, CardId, CompetitorId, Page};
 
 /// Limits on competitor fields, shared by form `maxlength`s and server validation.
 pub mod competitor_limits {
@@ -17,7 +17,7 @@ pub mod competitor_limits {
 /// One competitor.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Competitor {
-    pub id: String,
+    pub id: CompetitorId,
     pub name: String,
     pub website: String,
     pub description: String,
@@ -130,7 +130,7 @@ pub struct ActivityEntry {
     pub actor: String,
     pub action: String,
     pub detail: String,
-    pub card_id: Option<String>,
+    pub card_id: Option<CardId>,
 }
 
 /// The competitor page: the competitor, the cards about it and what happened lately.

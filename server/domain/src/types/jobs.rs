@@ -1,6 +1,8 @@
 //! Background jobs and live events as the browser sees them.
 use serde::{Deserialize, Serialize};
 
+use super::{CardId, CompetitorId, JobId, SnapshotId, SourceId, UserId};
+
 /// Where a job is in its life. `Queued` covers both "waiting for a worker" and
 /// "waiting to retry" (then `last_error` says why and `run_at` when).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -62,7 +64,7 @@ impl JobState {
 /// One job, for the jobs page and progress widgets.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobView {
-    pub id: String,
+    pub id: JobId,
     pub kind: String,
     /// What the job does, in words ("Fetch https://…", "Draft the Acme battlecard").
     pub label: String,
@@ -108,7 +110,7 @@ pub struct JobList {
 /// Someone looking at or editing a card.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PresenceEntry {
-    pub user_id: String,
+    pub user_id: UserId,
     pub name: String,
     pub editing: bool,
 }
@@ -118,12 +120,12 @@ pub struct PresenceEntry {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     JobProgress {
-        job_id: String,
+        job_id: JobId,
         percent: u8,
         step: String,
     },
     JobFinished {
-        job_id: String,
+        job_id: JobId,
         state: JobState,
         message: String,
         link: Option<String>,
@@ -134,7 +136,7 @@ pub enum Event {
         link: Option<String>,
     },
     Presence {
-        card_id: String,
+        card_id: CardId,
         people: Vec<PresenceEntry>,
     },
 }
@@ -145,7 +147,7 @@ pub enum Event {
 pub enum ClientMessage {
     /// Announces that this tab shows (or edits) a card; `None` leaves it.
     Watch {
-        card_id: Option<String>,
+        card_id: Option<CardId>,
         editing: bool,
     },
     Ping,
@@ -173,14 +175,14 @@ pub enum SourceStatus {
 /// A source on a competitor's page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SourceView {
-    pub id: String,
-    pub competitor_id: String,
+    pub id: SourceId,
+    pub competitor_id: CompetitorId,
     pub kind: SourceKind,
     pub title: String,
     pub url: String,
     pub status: SourceStatus,
     pub last_error: Option<String>,
-    pub snapshot_id: Option<String>,
+    pub snapshot_id: Option<SnapshotId>,
     pub fetched_at: Option<i64>,
     pub words: u32,
     /// The fetch in progress, if any.
@@ -190,9 +192,9 @@ pub struct SourceView {
 /// The exact text a citation points at.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SnapshotView {
-    pub id: String,
-    pub source_id: String,
-    pub competitor_id: String,
+    pub id: SnapshotId,
+    pub source_id: SourceId,
+    pub competitor_id: CompetitorId,
     pub competitor_name: String,
     pub kind: SourceKind,
     pub title: String,

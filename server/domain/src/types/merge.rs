@@ -4,7 +4,7 @@
 //! both sides is a conflict the editor resolves by hand. Runs in the browser.
 use serde::{Deserialize, Serialize};
 
-use super::{CardContent, Objection, SectionKey};
+use super::{CardContent, Objection, ObjectionId, SectionKey};
 
 /// One mergeable piece of a card.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -12,8 +12,8 @@ pub enum Part {
     Title,
     Summary,
     Section(SectionKey),
-    ObjectionText(String),
-    ObjectionAnswer(String),
+    ObjectionText(ObjectionId),
+    ObjectionAnswer(ObjectionId),
 }
 
 /// A part both sides changed differently.
@@ -100,7 +100,7 @@ pub fn three_way(base: &CardContent, mine: &CardContent, theirs: &CardContent) -
         );
     }
     // Objections, matched by id. Order follows mine; ones only they added come last.
-    let find = |list: &[Objection], id: &str| list.iter().find(|o| o.id == id).cloned();
+    let find = |list: &[Objection], id: &ObjectionId| list.iter().find(|o| &o.id == id).cloned();
     let mut objections = Vec::new();
     for m in &mine.objections {
         match (
@@ -239,10 +239,10 @@ mod tests {
             ..Default::default()
         };
         let mut mine = base.clone();
-        mine.objections.retain(|x| x.id != "a"); // I delete a
+        mine.objections.retain(|x| x.id.as_str() != "a"); // I delete a
         let mut theirs = base.clone();
         theirs.objections[0].answer = "A, better".into(); // they edit a
-        theirs.objections.retain(|x| x.id != "b"); // they delete b (unchanged by me)
+        theirs.objections.retain(|x| x.id.as_str() != "b"); // they delete b (unchanged by me)
         let merge = three_way(&base, &mine, &theirs);
         let ids: Vec<_> = merge
             .content

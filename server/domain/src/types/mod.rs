@@ -92,7 +92,7 @@ impl SignupMode {
 /// The signed-in person as the UI needs them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Viewer {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub role: Role,
@@ -117,7 +117,7 @@ impl FieldError {
 /// One row of the admin's user list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserSummary {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub role: Role,
@@ -129,7 +129,7 @@ pub struct UserSummary {
 /// An invitation as an admin sees it. The token itself is shown once, at creation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationSummary {
-    pub id: String,
+    pub id: InvitationId,
     pub email: Option<String>,
     pub role: Role,
     pub created_by: String,
@@ -161,7 +161,7 @@ impl InvitationState {
 /// A freshly created invitation, with the one-time link to hand over.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedInvitation {
-    pub id: String,
+    pub id: InvitationId,
     pub link: String,
     pub role: Role,
     pub email: Option<String>,
@@ -251,10 +251,12 @@ mod ai;
 mod battlecards;
 mod competitors;
 mod conflicts;
+mod ids;
 mod jobs;
 pub mod merge;
 pub use ai::*;
 pub use battlecards::*;
 pub use competitors::*;
 pub use conflicts::Conflict;
+pub use ids::*;
 pub use jobs::*;
