@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 4's benchmark: the built-in engine on 50 sources (~500 KB; target < 2 s), a
 # cached draft (target < 10 ms), 2,000 idle WebSockets on one release server (its RSS),
-# and job throughput on PostgreSQL with one `outrival worker` process of 2 workers.
+# and job throughput on PostgreSQL + Redis (DEPLOYMENT=shared) with one `outrival worker` process of 2 workers.
 # Loopback only; writes bench/results/ai-latest.md. A report, not a test: a missed
 # target still exits 0.
 #

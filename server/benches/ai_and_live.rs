@@ -300,8 +300,13 @@ async fn pg_throughput(bin: &str, pg_admin: &str, jobs: usize) -> anyhow::Result
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let site = format!("http://{}", listener.local_addr()?);
         tokio::spawn(async move { axum::serve(listener, page).await });
+        // A web instance and an `outrival worker` beside it: a shared deployment.
+        let redis = std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
         let common = [
+            ("DEPLOYMENT", "shared".to_string()),
             ("DATABASE_URL", url.to_string()),
+            ("REDIS_URL", redis),
+            ("REDIS_PREFIX", format!("bench:{name}:")),
             ("FETCH_ALLOW", "127.0.0.1/32".to_string()),
             ("JOB_POLL", "50ms".to_string()),
         ];

@@ -13,7 +13,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use domain::jobs::JobSettings;
 use domain::sources::fetch::IpNet;
 use domain::sources::FetchPolicy;
-use domain::store::Backend;
+use domain::store::{Backend, Deployment};
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
@@ -198,6 +198,12 @@ pub struct Settings {
     #[arg(long, env = "PUBLIC_URL", value_parser = public_url)]
     public_url: Option<Url>,
 
+    /// How this instance runs: standalone (the only one: sessions in the database,
+    /// counters and live events in this process) or shared (one of several instances
+    /// and `outrival worker` processes on one PostgreSQL and one Redis)
+    #[arg(long, env = "DEPLOYMENT", default_value = "standalone", value_parser = deployment)]
+    deployment: Deployment,
+
     /// sqlite://FILE or postgres://USER@HOST/DB
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/outrival.db", value_parser = database_url)]
     database_url: DatabaseUrl,
@@ -211,8 +217,8 @@ pub struct Settings {
     #[arg(long, env = "DATABASE_MIN_CONNECTIONS", default_value = "1", value_parser = whole::<u32>(0, 1000))]
     database_min_connections: u32,
 
-    /// redis://HOST:PORT; moves sessions, counters and live events to Redis (unset: all in
-    /// this process)
+    /// redis://HOST:PORT, where shared instances keep sessions, counters and live events
+    /// (DEPLOYMENT=shared only)
     #[arg(long, env = "REDIS_URL", value_parser = redis_url)]
     redis_url: Option<SecretString>,
 
@@ -332,6 +338,7 @@ pub struct Settings {
 /// Everything Outrival reads from its environment, validated. See README "Configuration".
 #[derive(Clone)]
 pub struct Config {
+    pub deployment: Deployment,
     pub bind_addr: SocketAddr,
     pub public_url: Url,
     pub database_url: SecretString,
@@ -404,6 +411,7 @@ impl Settings {
             Url::parse(&format!("http://{host}:{port}")).expect("a host and port form a URL")
         });
         let DatabaseUrl { url, backend } = self.database_url;
+        check_deployment(self.deployment, backend, self.redis_url.is_some())?;
         let database_max_connections = self.database_max_connections.unwrap_or(match backend {
             // SQLite has one writer and sqlx gives each connection its own thread: a few
             // connections serve best (measured: 4 beat 16 by a quarter under load).
@@ -423,6 +431,7 @@ impl Settings {
             .map(|n| n.get())
             .unwrap_or(2);
         Ok(Config {
+            deployment: self.deployment,
             bind_addr,
             public_url,
             database_url: url,
@@ -469,6 +478,7 @@ impl Settings {
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
+            .field("deployment", &self.deployment)
             .field("bind_addr", &self.bind_addr)
             .field("public_url", &self.public_url.as_str())
             .field(
@@ -590,6 +600,41 @@ fn boolean(v: &str) -> Result<bool, String> {
         "true" | "1" | "yes" => Ok(true),
         "false" | "0" | "no" => Ok(false),
         _ => Err(format!("\"{v}\" is not true or false")),
+    }
+}
+
+/// Refuses the combinations that cannot be correct, naming the variable to change.
+fn check_deployment(
+    deployment: Deployment,
+    database: Backend,
+    redis: bool,
+) -> Result<(), ConfigError> {
+    match (deployment, database, redis) {
+        (Deployment::Shared, Backend::Sqlite, _) => Err(ConfigError::new(
+            "DATABASE_URL",
+            "DEPLOYMENT=shared needs PostgreSQL (postgres://…): instances cannot share a SQLite file",
+        )),
+        (Deployment::Shared, Backend::Postgres, false) => Err(ConfigError::new(
+            "REDIS_URL",
+            "DEPLOYMENT=shared needs Redis, where the instances share sessions, counters and \
+             live events: set REDIS_URL",
+        )),
+        (Deployment::Standalone, _, true) => Err(ConfigError::new(
+            "REDIS_URL",
+            "is only used by shared instances: set DEPLOYMENT=shared to run several \
+             instances on PostgreSQL and Redis, or unset REDIS_URL",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn deployment(v: &str) -> Result<Deployment, String> {
+    match v {
+        "standalone" => Ok(Deployment::Standalone),
+        "shared" => Ok(Deployment::Shared),
+        other => Err(format!(
+            "\"{other}\" is not a deployment; use standalone or shared"
+        )),
     }
 }
 
@@ -724,12 +769,43 @@ mod tests {
     }
 
     #[test]
+    fn deployments_that_cannot_be_correct_are_refused_naming_the_variable() {
+        assert_eq!(config(&[]).unwrap().deployment, Deployment::Standalone);
+        let pg = ("DATABASE_URL", "postgres://u@h/db");
+        let redis = ("REDIS_URL", "redis://cache:6379");
+        let shared = ("DEPLOYMENT", "shared");
+        let ok = config(&[shared, pg, redis]).unwrap();
+        assert_eq!(ok.deployment, Deployment::Shared);
+        assert!(config(&[pg]).is_ok(), "standalone on PostgreSQL");
+        for (vars, var, says) in [
+            (vec![shared, pg], "REDIS_URL", "needs Redis"),
+            (
+                vec![shared, redis],
+                "DATABASE_URL",
+                "cannot share a SQLite file",
+            ),
+            (vec![redis], "REDIS_URL", "set DEPLOYMENT=shared"),
+            (vec![pg, redis], "REDIS_URL", "set DEPLOYMENT=shared"),
+            (
+                vec![("DEPLOYMENT", "cluster")],
+                "DEPLOYMENT",
+                "standalone or shared",
+            ),
+        ] {
+            let e = config(&vars).unwrap_err();
+            assert_eq!(e.var, var, "{vars:?}: {e}");
+            assert!(e.message.contains(says), "{vars:?}: {e}");
+        }
+    }
+
+    #[test]
     fn secrets_are_redacted_in_debug() {
         let c = config(&[
             (
                 "DATABASE_URL",
                 "postgres://app:hunter2secret@db.internal/outrival",
             ),
+            ("DEPLOYMENT", "shared"),
             ("REDIS_URL", "redis://:redispass@cache:6379"),
             ("METRICS_TOKEN", "tok3n"),
         ])

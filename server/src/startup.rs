@@ -13,7 +13,7 @@ use domain::events::Events;
 use domain::jobs::WorkerPool;
 use domain::services::Foundations;
 use domain::sessions::{AppSessionStore, RedisSessionStore, SqlSessionStore};
-use domain::store::{Db, DbSettings};
+use domain::store::{Db, DbSettings, Deployment, InstanceClaim};
 use domain::time::Clock;
 use domain::Services;
 use leptos::config::LeptosOptions;
@@ -91,6 +91,7 @@ pub struct Application {
     background: Vec<JoinHandle<()>>,
     workers: Option<WorkerPool>,
     header_timeout: Duration,
+    claim: InstanceClaim,
 }
 
 /// Connects the database (applying migrations) and Redis when configured, and builds
@@ -176,6 +177,13 @@ pub async fn run_workers(
     config: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    if config.deployment == Deployment::Standalone {
+        anyhow::bail!(
+            "DEPLOYMENT: `outrival worker` runs beside shared instances (DEPLOYMENT=shared); \
+             a standalone instance runs its job workers itself (JOB_WORKERS)"
+        );
+    }
+    let claim = claim_database(&config).await?;
     let services = build_services(&config).await?;
     let count = config.job_workers.max(1);
     let pool = services.start_workers(count);
@@ -183,8 +191,21 @@ pub async fn run_workers(
     shutdown.await;
     pool.stop(DRAIN_GRACE).await;
     services.db().close().await;
+    claim.release().await;
     tracing::info!("workers stopped");
     Ok(())
+}
+
+/// Claims the database for this process's deployment mode (see `InstanceClaim`).
+async fn claim_database(config: &Config) -> anyhow::Result<InstanceClaim> {
+    InstanceClaim::take(config.database_url.expose_secret(), config.deployment)
+        .await
+        .with_context(|| {
+            format!(
+                "database {}",
+                redact_url(config.database_url.expose_secret())
+            )
+        })
 }
 
 /// How long a stopping process lets its running jobs finish.
@@ -200,6 +221,7 @@ impl Application {
                 config.bind_addr
             );
         }
+        let claim = claim_database(&config).await?;
         let services = build_services(&config).await?;
         let sessions = services.sessions().clone();
         let workers = (config.job_workers > 0).then(|| services.start_workers(config.job_workers));
@@ -267,6 +289,7 @@ impl Application {
             background,
             workers,
             header_timeout: config.http_header_timeout,
+            claim,
         })
     }
 
@@ -296,6 +319,7 @@ impl Application {
         // Card views are written in batches; store the last ones before closing the pool.
         self.services.battlecards().views().flush().await;
         self.services.db().close().await;
+        self.claim.release().await;
         tracing::info!("stopped");
         Ok(())
     }

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use sqlx::Row;
 
-use crate::backend_test;
 use crate::common::cards::new_competitor;
 use crate::common::site::Site;
 use crate::common::{Backend, TestApp};
@@ -86,7 +85,13 @@ async fn killed_worker_job_finishes_once(backend: Backend) {
     .await;
     assert_eq!(snapshots, 1, "exactly one snapshot");
 }
-backend_test!(killed_worker_job_finishes_once);
+// `outrival worker` processes run beside shared instances only (a standalone instance
+// refuses them: see deployment.rs), so this is a PostgreSQL + Redis story.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_redis_killed_worker_job_finishes_once() {
+    Backend::PostgresRedis.require();
+    killed_worker_job_finishes_once(Backend::PostgresRedis).await;
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_redis_workers_never_run_a_job_twice() {
@@ -229,4 +234,10 @@ async fn killed_worker_draft_exists_once(backend: Backend) {
     .await;
     assert_eq!(drafts, 1, "exactly one draft");
 }
-backend_test!(killed_worker_draft_exists_once);
+// `outrival worker` processes run beside shared instances only (a standalone instance
+// refuses them: see deployment.rs), so this is a PostgreSQL + Redis story.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_redis_killed_worker_draft_exists_once() {
+    Backend::PostgresRedis.require();
+    killed_worker_draft_exists_once(Backend::PostgresRedis).await;
+}

@@ -7,6 +7,7 @@ mod admin;
 mod bad_input;
 mod battlecards;
 mod competitors;
+mod deployment;
 mod drafts;
 mod exports;
 mod integrity;

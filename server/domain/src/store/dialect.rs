@@ -92,14 +92,21 @@ pub fn is_unstorable_text(error: &sqlx::Error) -> bool {
 }
 
 /// Makes sure the SQLite file's folder exists and that the file is created on first start.
-pub(crate) fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
+/// The file a `sqlite://` URL names (never an in-memory database).
+pub(crate) fn sqlite_path(url: &str) -> anyhow::Result<&str> {
     let rest = url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let path = rest.split_once('?').map_or(rest, |(path, _)| path);
     if path.is_empty() || path == ":memory:" {
         bail!("an in-memory SQLite database would lose everything at restart; name a file");
     }
+    Ok(path)
+}
+
+pub(crate) fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
+    let path = sqlite_path(url)?;
+    let query = url.split_once('?').map_or("", |(_, query)| query);
     if let Some(parent) = std::path::Path::new(path).parent() {
         if !parent.as_os_str().is_empty() {
             std::fs::create_dir_all(parent)

@@ -3,6 +3,7 @@
 //! Whatever differs between the two lives in [`dialect`].
 pub mod columns;
 pub mod dialect;
+mod instance;
 
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use dialect::Backend;
+pub use instance::{Deployment, InstanceClaim};
 
 /// Pool sizing and the URL, as configured.
 #[derive(Clone, Debug)]

@@ -153,6 +153,7 @@ impl TestApp {
                 url.set_path(&name);
                 vars.push(("DATABASE_URL".into(), url.to_string()));
                 let prefix = format!("test:{id}:");
+                vars.push(("DEPLOYMENT".into(), "shared".into()));
                 vars.push(("REDIS_URL".into(), redis_url()));
                 vars.push(("REDIS_PREFIX".into(), prefix.clone()));
                 vars.push(("REDIS_POOL_SIZE".into(), "2".into()));
@@ -161,7 +162,10 @@ impl TestApp {
         };
         for (k, v) in extra {
             vars.retain(|(name, _)| name != k);
-            vars.push((k.to_string(), v.to_string()));
+            // An empty value leaves the variable unset.
+            if !v.is_empty() {
+                vars.push((k.to_string(), v.to_string()));
+            }
         }
         let mut app = TestApp {
             addr: "127.0.0.1:0".parse().unwrap(),
