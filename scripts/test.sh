@@ -106,7 +106,8 @@ record "WASM build check (frontend for wasm32)                 passed"
 step "release build for the browser tests"
 cargo leptos build --release
 step "the browser bundle carries no build-machine paths"
-for leak in "$CARGO_HOME_DIR" "$HOME/" "$ROOT" "registry/src/"; do
+# (Remapped crate paths read /cargo/registry/...: nothing of this machine is left.)
+for leak in "$CARGO_HOME_DIR" "$HOME/" "$ROOT"; do
   if grep -qaF "$leak" "$SITE_ROOT"/pkg/*.wasm "$SITE_ROOT"/pkg/*.js; then
     echo "error: the browser bundle contains the build path \"$leak\"" >&2
     exit 1
