@@ -7,23 +7,11 @@ use std::process::{Command, Stdio};
 
 use server::{Application, Config};
 
-use crate::common::{Backend, TestApp};
-
-/// `vars` with `extra` in place of theirs (an empty value unsets one).
-fn with(vars: &[(String, String)], extra: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut vars = vars.to_vec();
-    for (k, v) in extra {
-        vars.retain(|(name, _)| name != k);
-        if !v.is_empty() {
-            vars.push((k.to_string(), v.to_string()));
-        }
-    }
-    vars
-}
+use crate::common::{with_vars, Backend, TestApp};
 
 /// Starting an instance with these settings fails; returns what it says.
 async fn refused(vars: &[(String, String)], extra: &[(&str, &str)]) -> String {
-    let config = Config::from_vars(with(vars, extra)).expect("a valid configuration");
+    let config = Config::from_vars(with_vars(vars, extra)).expect("a valid configuration");
     match Application::build(config).await {
         Ok(_) => panic!("an instance started with {extra:?}"),
         Err(e) => format!("{e:#}"),
@@ -88,7 +76,7 @@ async fn postgres_redis_standalone_and_shared_instances_never_mix() {
     );
     let said = refused(first.vars(), &shared).await;
     assert!(said.contains(STANDALONE_THERE), "a shared instance: {said}");
-    let (code, said) = worker(&with(first.vars(), &shared));
+    let (code, said) = worker(&with_vars(first.vars(), &shared));
     assert_eq!(code, Some(1), "{said}");
     assert!(said.contains(STANDALONE_THERE), "a shared worker: {said}");
     first.stop().await;

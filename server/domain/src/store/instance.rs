@@ -53,12 +53,8 @@ impl InstanceClaim {
             Deployment::Shared => TAKEN_SHARED,
         };
         match Backend::from_url(url)? {
+            // (Configuration refuses DEPLOYMENT=shared on SQLite before this.)
             Backend::Sqlite => {
-                if deployment == Deployment::Shared {
-                    bail!(
-                        "DEPLOYMENT=shared needs PostgreSQL: instances cannot share a SQLite file"
-                    );
-                }
                 dialect::prepare_sqlite_url(url)?; // creates the database's folder
                 let path = format!("{}.instance-lock", dialect::sqlite_path(url)?);
                 let file = OpenOptions::new()

@@ -102,6 +102,18 @@ impl Drop for DataGuard {
     }
 }
 
+/// `vars` with `extra` in place of theirs; an empty value leaves a variable unset.
+pub fn with_vars(vars: &[(String, String)], extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut vars = vars.to_vec();
+    for (k, v) in extra {
+        vars.retain(|(name, _)| name != k);
+        if !v.is_empty() {
+            vars.push((k.to_string(), v.to_string()));
+        }
+    }
+    vars
+}
+
 /// A running app and everything needed to stop, restart and inspect it.
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -160,13 +172,7 @@ impl TestApp {
                 (DataGuard::Postgres { name }, Some(prefix))
             }
         };
-        for (k, v) in extra {
-            vars.retain(|(name, _)| name != k);
-            // An empty value leaves the variable unset.
-            if !v.is_empty() {
-                vars.push((k.to_string(), v.to_string()));
-            }
-        }
+        let vars = with_vars(&vars, extra);
         let mut app = TestApp {
             addr: "127.0.0.1:0".parse().unwrap(),
             base: String::new(),
@@ -219,11 +225,7 @@ impl TestApp {
 
     /// A second instance on the same database (and Redis), with `extra` settings.
     pub async fn another_instance(&self, extra: &[(&str, &str)]) -> TestApp {
-        let mut vars = self.vars.clone();
-        for (k, v) in extra {
-            vars.retain(|(name, _)| name != k);
-            vars.push((k.to_string(), v.to_string()));
-        }
+        let vars = with_vars(&self.vars, extra);
         let mut app = TestApp {
             addr: "127.0.0.1:0".parse().unwrap(),
             base: String::new(),
