@@ -274,16 +274,14 @@ END {
     printf "%s %s %s %s %s %s %s %d %d %d %d %d %s\n", rps, p50, p75, p90, p99, mx, req, non, ce, re, we, te, (req > 0 ? rd / req : 0)
 }'
 
-# The rep view is served again from the reader's kept rendering while nothing on it
-# changed (server/src/middleware/rep_pages.rs); a query string skips that, so `repfresh`
-# measures a full render of the same page on every request. Reps open it in a browser,
-# which always asks for compression: `repview` sends the Accept-Encoding Chromium sends,
-# `repplain` asks for none (the body is then about five times larger).
+# Every page is rendered on every request (no page is kept). Reps open the rep view in
+# a browser, which always asks for compression: `repview` sends the Accept-Encoding
+# Chromium sends, `repplain` asks for none (the body is then about five times larger).
 BROWSER_ENCODING="gzip, deflate, br, zstd"
-CASES=(login dashboard repview repplain repfresh plain)
-declare -A C_PATH=([login]=/login [dashboard]=/ [repview]=/cards/$REP_CARD [repplain]=/cards/$REP_CARD [repfresh]="/cards/$REP_CARD?fresh=1" [plain]=/health/live)
-declare -A C_LABEL=([login]="Login page (anonymous)" [dashboard]="Dashboard (signed in)" [repview]="Rep view, 20 objections (signed in, browser)" [repplain]="Rep view, uncompressed" [repfresh]="Rep view, rendered every time" [plain]="Plain text /health/live")
-declare -A C_AUTH=([login]=0 [dashboard]=1 [repview]=1 [repplain]=1 [repfresh]=1 [plain]=0)
+CASES=(login dashboard repview repplain plain)
+declare -A C_PATH=([login]=/login [dashboard]=/ [repview]=/cards/$REP_CARD [repplain]=/cards/$REP_CARD [plain]=/health/live)
+declare -A C_LABEL=([login]="Login page (anonymous)" [dashboard]="Dashboard (signed in)" [repview]="Rep view, 20 objections (signed in, browser)" [repplain]="Rep view, uncompressed" [plain]="Plain text /health/live")
+declare -A C_AUTH=([login]=0 [dashboard]=1 [repview]=1 [repplain]=1 [plain]=0)
 # Accept-Encoding per case: a case listed here ignores BENCH_ACCEPT_ENCODING ("-" = none).
 declare -A C_ENC=([repview]=$BROWSER_ENCODING [repplain]=-)
 case_encoding() { # the Accept-Encoding a case sends, empty for none

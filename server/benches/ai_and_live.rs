@@ -115,8 +115,11 @@ async fn engine_and_cache() -> anyhow::Result<()> {
         acquire_timeout: Duration::from_secs(5),
     })
     .await?;
-    let orchestrator =
-        Orchestrator::new(db, Cache::Memory(Default::default()), AiSettings::default())?;
+    let orchestrator = Orchestrator::new(
+        db,
+        Cache::in_process(Default::default()),
+        AiSettings::default(),
+    )?;
     let user = UserId::from("bench-user");
     let first = Instant::now();
     let _ = orchestrator

@@ -48,13 +48,13 @@ pub async fn ready(State(state): State<AppState>) -> Response {
         );
     };
     note("database", database);
-    if services.cache().is_redis() {
-        let redis = match tokio::time::timeout(limit, services.cache().ping()).await {
+    if let Some(service) = services.cache().service() {
+        let answer = match tokio::time::timeout(limit, services.cache().ping()).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(format!("{e}")),
             Err(_) => Err("timed out after 2 s".to_string()),
         };
-        note("redis", redis);
+        note(service, answer);
     }
     let (status, word) = if healthy {
         (StatusCode::OK, "ready")

@@ -1,6 +1,5 @@
 //! The URL surface in one place: operations endpoints, static assets, and the Leptos
 //! app (pages and server functions) behind sessions, authentication and CSRF checks.
-use std::sync::Arc;
 
 use app::error::ErrorCode;
 use app::{shell, App};
@@ -27,7 +26,6 @@ use crate::error::HttpError;
 use crate::middleware::client_ip::ProxyTrust;
 use crate::middleware::csrf::{self, CsrfConfig};
 use crate::middleware::deadline;
-use crate::middleware::rep_pages::{self, RepPages};
 use crate::middleware::security::{self, CspNonce, SecurityConfig};
 use crate::middleware::{auth, body_limit, metrics, request_id};
 use crate::startup::AppState;
@@ -80,10 +78,6 @@ pub fn router(
             shell(shell_state.leptos_options.clone())
         })
         .route("/cards/{id}/export/{format}", get(export::card))
-        .route_layer(from_fn_with_state(
-            (state.services.clone(), Arc::new(RepPages::default())),
-            rep_pages::serve,
-        ))
         .route_layer(from_fn_with_state(
             state.services.clone(),
             auth::guard_pages,

@@ -8,11 +8,10 @@ use axum::extract::FromRef;
 use axum::Router;
 use domain::accounts::throttle::ThrottlePolicy;
 use domain::accounts::{AccountPolicy, Accounts};
-use domain::cache::{connect_redis, Cache};
-use domain::events::Events;
+use domain::cache::InProcessLimits;
 use domain::jobs::WorkerPool;
 use domain::services::Foundations;
-use domain::sessions::{AppSessionStore, RedisSessionStore, SqlSessionStore};
+use domain::shared::{RedisSettings, Shared};
 use domain::store::{Db, DbSettings, Deployment, InstanceClaim};
 use domain::time::Clock;
 use domain::Services;
@@ -111,35 +110,20 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         )
     })?;
 
-    let redis = match &config.redis_url {
-        Some(url) => Some(
-            connect_redis(url.expose_secret(), config.redis_pool_size)
-                .await
-                .with_context(|| format!("Redis {}", redact_url(url.expose_secret())))?,
-        ),
-        None => None,
-    };
-    let cache = match &redis {
-        Some(pool) => Cache::Redis {
-            pool: pool.clone(),
+    // Configuration has checked the combination: shared instances have Redis, a
+    // standalone one has none.
+    let shared = match (config.deployment, &config.redis_url) {
+        (Deployment::Shared, Some(url)) => Shared::redis(&RedisSettings {
+            url: url.expose_secret().to_string(),
+            pool_size: config.redis_pool_size,
             prefix: config.redis_prefix.clone(),
-        },
-        None => Cache::Memory(Default::default()),
+        })
+        .await
+        .with_context(|| format!("Redis {}", redact_url(url.expose_secret())))?,
+        (Deployment::Shared, None) => anyhow::bail!("REDIS_URL: shared instances need Redis"),
+        (Deployment::Standalone, _) => Shared::standalone(&db, InProcessLimits::default()),
     };
-    let sessions = match &redis {
-        Some(pool) => {
-            AppSessionStore::Redis(RedisSessionStore::new(pool.clone(), &config.redis_prefix))
-        }
-        None => AppSessionStore::Sql(SqlSessionStore::new(db.clone())),
-    };
-    let events = match (&redis, &config.redis_url) {
-        (Some(pool), Some(url)) => {
-            Events::redis(url.expose_secret(), pool.clone(), &config.redis_prefix)
-                .await
-                .with_context(|| format!("Redis {}", redact_url(url.expose_secret())))?
-        }
-        _ => Events::in_process(),
-    };
+    let cache = shared.cache().clone();
     let accounts = Accounts::new(
         db.clone(),
         cache.clone(),
@@ -158,12 +142,7 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         },
     );
     Services::new(
-        Foundations {
-            db,
-            cache,
-            sessions,
-            events,
-        },
+        Foundations { db, shared },
         accounts,
         config.jobs.clone(),
         config.fetch.clone(),
@@ -228,11 +207,7 @@ impl Application {
 
         let prometheus = prometheus()?;
         let mut background = Vec::new();
-        if let AppSessionStore::Sql(store) = &sessions {
-            background.push(tokio::spawn(
-                store.clone().delete_expired_every(Duration::from_secs(600)),
-            ));
-        }
+        background.push(tokio::spawn(services.shared().clone().upkeep()));
         let upkeep = prometheus.clone();
         background.push(tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(5));

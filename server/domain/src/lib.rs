@@ -17,7 +17,6 @@ pub mod cache;
 #[cfg(feature = "server")]
 pub mod competitors;
 #[cfg(feature = "server")]
-mod copies;
 #[cfg(feature = "server")]
 pub mod dashboard;
 #[cfg(feature = "server")]
@@ -31,13 +30,13 @@ pub mod markdown;
 #[cfg(feature = "server")]
 pub mod presence;
 #[cfg(feature = "server")]
-pub mod revision;
-#[cfg(feature = "server")]
 pub mod search;
 #[cfg(feature = "server")]
 pub mod services;
 #[cfg(feature = "server")]
 pub mod sessions;
+#[cfg(feature = "server")]
+pub mod shared;
 #[cfg(feature = "server")]
 pub mod sources;
 #[cfg(feature = "server")]

@@ -9,17 +9,15 @@ use crate::competitors::Competitors;
 use crate::events::Events;
 use crate::jobs::{JobHandler, JobSettings, Jobs, WorkerPool};
 use crate::presence::Presence;
-use crate::revision::ContentRevision;
 use crate::sessions::AppSessionStore;
+use crate::shared::Shared;
 use crate::sources::{FetchPolicy, FetchSource, Fetcher, Sources};
 use crate::store::Db;
 
 /// The connections every service builds on.
 pub struct Foundations {
     pub db: Db,
-    pub cache: Cache,
-    pub sessions: AppSessionStore,
-    pub events: Events,
+    pub shared: Shared,
 }
 
 /// Everything a request handler or server function may call. Cheap to clone.
@@ -30,18 +28,14 @@ pub struct Services {
 
 struct Inner {
     db: Db,
-    cache: Cache,
-    sessions: AppSessionStore,
+    shared: Shared,
     accounts: Accounts,
     competitors: Competitors,
     battlecards: Battlecards,
     drafts: Drafts,
-    events: Events,
-    presence: Presence,
     jobs: Jobs,
     sources: Sources,
     fetcher: Fetcher,
-    revision: ContentRevision,
 }
 
 impl Services {
@@ -52,20 +46,12 @@ impl Services {
         fetch: FetchPolicy,
         ai: AiSettings,
     ) -> anyhow::Result<Self> {
-        let Foundations {
-            db,
-            cache,
-            sessions,
-            events,
-        } = base;
+        let Foundations { db, shared } = base;
+        let cache = shared.cache().clone();
+        let events = shared.events().clone();
         // Must run inside the Tokio runtime: the view recorder spawns its writer task.
-        let revision = ContentRevision::default();
-        let competitors = Competitors::new(db.clone(), revision.clone());
-        let battlecards = Battlecards::new(
-            db.clone(),
-            ViewRecorder::start(db.clone()),
-            revision.clone(),
-        );
+        let competitors = Competitors::new(db.clone());
+        let battlecards = Battlecards::new(db.clone(), ViewRecorder::start(db.clone()));
         let jobs = Jobs::new(db.clone(), events.clone(), jobs);
         let sources = Sources::new(db.clone(), jobs.clone());
         let orchestrator =
@@ -78,22 +64,17 @@ impl Services {
             cache.clone(),
         );
         let fetcher = Fetcher::new(fetch)?;
-        let presence = Presence::for_cache(&cache);
         Ok(Self {
             inner: Arc::new(Inner {
                 competitors,
                 battlecards,
                 drafts,
-                events,
-                presence,
                 jobs,
                 sources,
                 fetcher,
                 db,
-                cache,
-                sessions,
+                shared,
                 accounts,
-                revision,
             }),
         })
     }
@@ -121,12 +102,17 @@ impl Services {
         &self.inner.drafts
     }
 
+    /// The deployment's shared-state layer.
+    pub fn shared(&self) -> &Shared {
+        &self.inner.shared
+    }
+
     pub fn events(&self) -> &Events {
-        &self.inner.events
+        self.inner.shared.events()
     }
 
     pub fn presence(&self) -> &Presence {
-        &self.inner.presence
+        self.inner.shared.presence()
     }
 
     pub fn jobs(&self) -> &Jobs {
@@ -142,11 +128,11 @@ impl Services {
     }
 
     pub fn cache(&self) -> &Cache {
-        &self.inner.cache
+        self.inner.shared.cache()
     }
 
     pub fn sessions(&self) -> &AppSessionStore {
-        &self.inner.sessions
+        self.inner.shared.sessions()
     }
 
     pub fn accounts(&self) -> &Accounts {
@@ -159,14 +145,5 @@ impl Services {
 
     pub fn battlecards(&self) -> &Battlecards {
         &self.inner.battlecards
-    }
-
-    /// The content revision, where this process is the only writer (no Redis, so one
-    /// instance); `None` with several instances, where pages must not be kept.
-    pub fn content_revision(&self) -> Option<u64> {
-        self.inner
-            .cache
-            .single_instance()
-            .then(|| self.inner.revision.current())
     }
 }

@@ -5,7 +5,5 @@ pub mod client_ip;
 pub mod csrf;
 pub mod deadline;
 pub mod metrics;
-pub mod rep_pages;
 pub mod request_id;
 pub mod security;
-pub mod spliced;

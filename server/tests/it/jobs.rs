@@ -1,7 +1,7 @@
 //! Jobs across real processes: `outrival worker` killed mid-job (SIGKILL) and the job
 //! finishing exactly once after another worker takes over; two worker processes on
 //! PostgreSQL sharing 200 jobs without running any twice.
-use std::process::{Child, Command, Stdio};
+
 use std::time::Duration;
 
 use sqlx::Row;
@@ -12,26 +12,6 @@ use crate::common::{Backend, TestApp};
 use crate::sources::{add_url, finished_job};
 
 /// Starts `outrival worker` on the app's database (and Redis), with `workers` workers.
-fn worker_process(app: &TestApp, workers: &str) -> Child {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_outrival"));
-    command.arg("worker").env_clear();
-    if let Ok(path) = std::env::var("PATH") {
-        command.env("PATH", path);
-    }
-    for (name, value) in app.vars() {
-        command.env(name, value);
-    }
-    command
-        .env("JOB_WORKERS", workers)
-        .env("JOB_LEASE", "2s")
-        .env("JOB_POLL", "100ms")
-        .env("FETCH_ALLOW", "127.0.0.1/32")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("outrival worker starts")
-}
-
 async fn count(app: &TestApp, sql: &str, bind: &str) -> i64 {
     sqlx::query(sql)
         .bind(bind)
@@ -52,7 +32,7 @@ async fn killed_worker_job_finishes_once(backend: Backend) {
     .await;
     let editor = app.signed_up("Erin Editor", "erin@example.com").await;
     let acme = new_competitor(&editor, "Acme").await;
-    let mut first = worker_process(&app, "1");
+    let mut first = app.worker_process("1");
     let (source, job) = add_url(&editor, &acme, &site.url("/hold/crash")).await;
 
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
@@ -67,7 +47,7 @@ async fn killed_worker_job_finishes_once(backend: Backend) {
     first.wait().expect("the killed worker is reaped");
     site.release();
 
-    let mut second = worker_process(&app, "1");
+    let mut second = app.worker_process("1");
     let done = finished_job(&editor, &job).await;
     second.kill().ok();
     second.wait().ok();
@@ -112,7 +92,7 @@ async fn postgres_redis_workers_never_run_a_job_twice() {
         )
         .await;
     }
-    let mut workers = [worker_process(&app, "2"), worker_process(&app, "2")];
+    let mut workers = [app.worker_process("2"), app.worker_process("2")];
     let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
     loop {
         let done = count(
@@ -199,7 +179,7 @@ async fn killed_worker_draft_exists_once(backend: Backend) {
         .await;
     assert_eq!(status, 200, "{body}");
     let card = crate::common::cards::new_card(&editor, &acme, "Acme").await;
-    let mut first = worker_process(&app, "1");
+    let mut first = app.worker_process("1");
     let (status, job) = editor
         .call(
             "/api/ai/request",
@@ -219,7 +199,7 @@ async fn killed_worker_draft_exists_once(backend: Backend) {
     first.kill().expect("SIGKILL the worker");
     first.wait().expect("the killed worker is reaped");
 
-    let mut second = worker_process(&app, "1");
+    let mut second = app.worker_process("1");
     let done = finished_job(&editor, &job).await;
     second.kill().ok();
     second.wait().ok();

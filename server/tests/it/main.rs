@@ -10,6 +10,7 @@ mod competitors;
 mod deployment;
 mod drafts;
 mod exports;
+mod instances;
 mod integrity;
 mod jobs;
 mod live;

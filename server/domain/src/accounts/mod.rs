@@ -5,7 +5,6 @@ pub mod invitations;
 pub mod password;
 pub mod settings;
 pub mod throttle;
-mod user_copies;
 pub mod users;
 pub mod validate;
 
@@ -14,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
 
 use crate::cache::Cache;
 use crate::error::{Error, FieldErrors, Result};
@@ -24,7 +24,6 @@ use crate::types::{InvitationPreview, Role, SignupContext, SignupMode, UserId, V
 use audit::{action, AuditEvent};
 use password::PasswordHasher;
 use throttle::{LoginThrottle, ThrottlePolicy};
-use user_copies::{Known, UserCopies};
 use validate::{check_new_password, parse_name, Email};
 
 /// Account rules from configuration.
@@ -42,7 +41,7 @@ pub struct AccountPolicy {
 }
 
 /// A signed-in person, resolved from the session for one request.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
     pub id: UserId,
     pub email: String,
@@ -86,6 +85,32 @@ pub struct SignupInput {
     pub invite: Option<String>,
 }
 
+/// What deciding a session needs of its user; never the password hash.
+#[derive(Clone, Serialize, Deserialize)]
+struct Known {
+    user: CurrentUser,
+    epoch: i64,
+    disabled: bool,
+}
+
+impl Known {
+    fn of(record: &users::UserRecord) -> Self {
+        Known {
+            user: current(record),
+            epoch: record.session_epoch,
+            disabled: record.disabled_at.is_some(),
+        }
+    }
+}
+
+/// How long a user read for a session is used without reading the row again. Every
+/// write to a user marks the change, so this bounds only what a failed mark could cost.
+const USER_KEPT_FOR: Duration = Duration::from_secs(60);
+
+fn user_key(id: &UserId) -> String {
+    format!("user:{id}")
+}
+
 /// The accounts service.
 #[derive(Clone)]
 pub struct Accounts {
@@ -93,7 +118,8 @@ pub struct Accounts {
     hasher: PasswordHasher,
     throttle: LoginThrottle,
     policy: AccountPolicy,
-    user_copies: UserCopies,
+    /// Read through for each request's session, changed by every write to a user.
+    cache: Cache,
     /// What the session lifetimes are measured by.
     clock: Clock,
     /// Set once the installation has its first account; it never goes back.
@@ -124,9 +150,9 @@ impl Accounts {
     pub fn new(db: Db, cache: Cache, clock: Clock, policy: AccountPolicy) -> Self {
         Self {
             clock,
-            user_copies: UserCopies::new(cache.single_instance()),
             hasher: PasswordHasher::new(policy.max_concurrent_hashes),
-            throttle: LoginThrottle::new(cache, policy.throttle.clone()),
+            throttle: LoginThrottle::new(cache.clone(), policy.throttle.clone()),
+            cache,
             db,
             policy,
             set_up: Arc::default(),
@@ -446,7 +472,7 @@ impl Accounts {
         self.throttle.succeed(&user.email).await?;
         let hash = self.hasher.hash(new_password).await?;
         let epoch = users::set_password(&self.db, &user.id, &hash).await?;
-        self.user_copies.forget(&user.id);
+        self.user_changed(&user.id).await?;
         audit::record(
             &self.db,
             AuditEvent::own(action::PASSWORD_CHANGED, &user.id, &user.email, ip)
@@ -458,6 +484,12 @@ impl Accounts {
             epoch,
             authenticated_at: self.clock.now_ms(),
         })
+    }
+
+    /// Call after every write to a user's row has committed: the next request of any
+    /// of their sessions, on any instance, reads the row again.
+    async fn user_changed(&self, id: &UserId) -> Result<()> {
+        Ok(self.cache.changed(&user_key(id)).await?)
     }
 
     /// The clock session lifetimes are measured by.
@@ -487,17 +519,16 @@ impl Accounts {
         if lived > self.policy.session_absolute.as_millis() as i64 {
             return Ok(None);
         }
-        let known = match self.user_copies.get(&auth.user_id) {
-            Ok(known) => known,
-            Err(changes_before) => {
-                let Some(record) = users::by_id(&self.db, &auth.user_id).await? else {
-                    return Ok(None);
-                };
-                let known = Known::of(&record);
-                self.user_copies
-                    .put_if_unchanged(known.clone(), changes_before);
-                known
-            }
+        let known = self
+            .cache
+            .read_through(&user_key(&auth.user_id), USER_KEPT_FOR, async {
+                Ok(users::by_id(&self.db, &auth.user_id)
+                    .await?
+                    .map(|record| Known::of(&record)))
+            })
+            .await?;
+        let Some(known) = known else {
+            return Ok(None);
         };
         if known.disabled || known.epoch != auth.epoch {
             return Ok(None);

@@ -2,12 +2,9 @@
 //! the budgets, answers from the cache when the same inputs were drafted before, and
 //! keeps a circuit breaker on the external provider — after repeated failures it
 //! opens and the built-in engine writes the draft, saying so.
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
-use fred::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::openai::{OpenAiProvider, OpenAiSettings, PROMPT_VERSION};
@@ -115,14 +112,11 @@ pub struct Orchestrator {
     db: Db,
     cache: Cache,
     events: Option<Events>,
-    memory: Mutex<HashMap<String, (Instant, Arc<DraftOutput>)>>,
     builtin: BuiltinEngine,
     external: Option<OpenAiProvider>,
     settings: AiSettings,
     breaker: Mutex<BreakerState>,
 }
-
-const MEMORY_ENTRIES: usize = 256;
 
 impl Orchestrator {
     pub fn new(db: Db, cache: Cache, settings: AiSettings) -> anyhow::Result<Self> {
@@ -135,7 +129,6 @@ impl Orchestrator {
             db,
             cache,
             events: None,
-            memory: Mutex::default(),
             builtin: BuiltinEngine,
             external,
             settings,
@@ -406,54 +399,22 @@ impl Orchestrator {
     }
 
     async fn cached(&self, key: &str) -> Option<DraftOutput> {
-        match &self.cache {
-            Cache::Memory(_) => {
-                let memory = self.memory.lock().unwrap_or_else(|p| p.into_inner());
-                memory
-                    .get(key)
-                    .filter(|(at, _)| at.elapsed() < self.settings.cache_ttl)
-                    .map(|(_, out)| (**out).clone())
-            }
-            Cache::Redis { pool, prefix } => {
-                let text: Option<String> = pool.get(format!("{prefix}{key}")).await.ok().flatten();
-                text.and_then(|t| serde_json::from_str(&t).ok())
+        match self.cache.get_json(key).await {
+            Ok(found) => found,
+            Err(e) => {
+                tracing::warn!(error = ?e, "failed to read a cached AI result");
+                None
             }
         }
     }
 
     async fn store(&self, key: &str, output: &DraftOutput) {
-        match &self.cache {
-            Cache::Memory(_) => {
-                let mut memory = self.memory.lock().unwrap_or_else(|p| p.into_inner());
-                if memory.len() >= MEMORY_ENTRIES {
-                    if let Some(oldest) = memory
-                        .iter()
-                        .min_by_key(|(_, (at, _))| *at)
-                        .map(|(k, _)| k.clone())
-                    {
-                        memory.remove(&oldest);
-                    }
-                }
-                memory.insert(key.to_string(), (Instant::now(), Arc::new(output.clone())));
-            }
-            Cache::Redis { pool, prefix } => {
-                let Ok(text) = serde_json::to_string(output) else {
-                    return;
-                };
-                let stored: std::result::Result<(), _> = pool
-                    .set(
-                        format!("{prefix}{key}"),
-                        text,
-                        Some(Expiration::PX(self.settings.cache_ttl.as_millis() as i64)),
-                        None,
-                        false,
-                    )
-                    .await
-                    .context("caching an AI result");
-                if let Err(e) = stored {
-                    tracing::warn!(error = ?e, "failed to cache an AI result");
-                }
-            }
+        if let Err(e) = self
+            .cache
+            .put_json(key, output, self.settings.cache_ttl)
+            .await
+        {
+            tracing::warn!(error = ?e, "failed to cache an AI result");
         }
     }
 

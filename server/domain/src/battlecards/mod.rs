@@ -16,7 +16,6 @@ use std::sync::Arc;
 use crate::accounts::CurrentUser;
 use crate::activity::{self, action};
 use crate::error::{Error, Result};
-use crate::revision::ContentRevision;
 use crate::search::{self, Scope};
 use crate::store::Db;
 use crate::time::now_ms;
@@ -51,16 +50,14 @@ pub struct ExportData {
 #[derive(Clone)]
 pub struct Battlecards {
     db: Db,
-    revision: ContentRevision,
     views: ViewRecorder,
     rendered: Arc<RenderCache>,
 }
 
 impl Battlecards {
-    pub fn new(db: Db, views: ViewRecorder, revision: ContentRevision) -> Self {
+    pub fn new(db: Db, views: ViewRecorder) -> Self {
         Self {
             db,
-            revision,
             views,
             rendered: Arc::new(RenderCache::default()),
         }
@@ -171,7 +168,6 @@ impl Battlecards {
         )
         .await?;
         tx.commit().await?;
-        self.revision.bump();
         Ok(id)
     }
 
@@ -307,7 +303,6 @@ impl Battlecards {
         )
         .await?;
         tx.commit().await?;
-        self.revision.bump();
         Ok(SaveOutcome::Saved {
             version,
             status,
@@ -424,7 +419,6 @@ impl Battlecards {
         };
         activity::record(&mut tx, user, &card.competitor_id, Some(id), what, &detail).await?;
         tx.commit().await?;
-        self.revision.bump();
         self.editor_data(user, id).await
     }
 
@@ -639,7 +633,6 @@ impl Battlecards {
         .bind(now)
         .execute(self.db.pool())
         .await?;
-        self.revision.bump();
         Ok(())
     }
 

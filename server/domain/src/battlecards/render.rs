@@ -1,8 +1,7 @@
 //! The rep view's HTML. A published version never changes, so its sanitised HTML is
 //! rendered once per (card, version) and kept in a small in-process cache; the cache
 //! can never be stale, on any instance.
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::store::CardRow;
 use crate::markdown::{to_html, to_plain_text};
@@ -79,28 +78,24 @@ pub fn rep_card(
     }
 }
 
-const CAPACITY: usize = 256;
+/// Renderings of published versions: a version never changes, so its rendering is
+/// kept (least used go first) and no write needs to drop it.
+pub struct RenderCache(moka::sync::Cache<(CardId, i64), Arc<Rendered>>);
 
-#[derive(Default)]
-pub struct RenderCache {
-    entries: Mutex<HashMap<(CardId, i64), Arc<Rendered>>>,
+impl Default for RenderCache {
+    fn default() -> Self {
+        RenderCache(moka::sync::Cache::new(512))
+    }
 }
 
 impl RenderCache {
     pub fn get(&self, id: &CardId, version: i64) -> Option<Arc<Rendered>> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.get(&(id.clone(), version)).cloned()
+        self.0.get(&(id.clone(), version))
     }
 
     pub fn put(&self, id: &CardId, version: i64, rendered: Rendered) -> Arc<Rendered> {
         let rendered = Arc::new(rendered);
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= CAPACITY {
-            // Published versions are small and few; starting over is simpler than LRU
-            // bookkeeping and costs one re-render per card.
-            entries.clear();
-        }
-        entries.insert((id.clone(), version), rendered.clone());
+        self.0.insert((id.clone(), version), rendered.clone());
         rendered
     }
 }

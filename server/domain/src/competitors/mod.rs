@@ -8,7 +8,6 @@ use crate::accounts::CurrentUser;
 use crate::activity::{self, action};
 use crate::battlecards::visible_cards_sql;
 use crate::error::{Error, Result};
-use crate::revision::ContentRevision;
 use crate::search;
 use crate::store::Db;
 use crate::time::now_ms;
@@ -23,7 +22,6 @@ const PER_PAGE: u32 = 20;
 #[derive(Clone)]
 pub struct Competitors {
     db: Db,
-    revision: ContentRevision,
 }
 
 #[derive(FromRow)]
@@ -116,8 +114,8 @@ fn competitor(
 }
 
 impl Competitors {
-    pub fn new(db: Db, revision: ContentRevision) -> Self {
-        Self { db, revision }
+    pub fn new(db: Db) -> Self {
+        Self { db }
     }
 
     pub async fn list(&self, user: &CurrentUser, q: &CompetitorQuery) -> Result<CompetitorList> {
@@ -275,7 +273,6 @@ impl Competitors {
         search::index_competitor(&mut tx, id, &updated.name, &body, updated.archived).await?;
         activity::record(&mut tx, user, id, None, action::COMPETITOR_UPDATED, "").await?;
         tx.commit().await?;
-        self.revision.bump();
         Ok(updated)
     }
 
@@ -308,7 +305,6 @@ impl Competitors {
         };
         activity::record(&mut tx, user, id, None, name, "").await?;
         tx.commit().await?;
-        self.revision.bump();
         Ok(Competitor {
             archived,
             updated_at: now,

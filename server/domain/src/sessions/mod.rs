@@ -1,6 +1,6 @@
-//! Server-side sessions for tower-sessions: in Redis when configured, in the SQL
-//! database otherwise. One enum rather than `dyn`, because `SessionStore` is not
-//! object-safe in a useful way here.
+//! Server-side sessions for tower-sessions: in the SQL database for a standalone
+//! instance, in Redis for shared ones (the shared-state layer picks). One enum rather
+//! than `dyn`, because the session layer wants one concrete store type.
 mod redis;
 mod sql;
 
@@ -36,6 +36,17 @@ pub struct SessionAuth {
 pub enum AppSessionStore {
     Sql(SqlSessionStore),
     Redis(RedisSessionStore),
+}
+
+impl AppSessionStore {
+    /// Deletes expired sessions every `period`, for as long as the process runs, where
+    /// the store does not expire them itself.
+    pub async fn delete_expired_every(self, period: std::time::Duration) {
+        match self {
+            AppSessionStore::Sql(s) => s.delete_expired_every(period).await,
+            AppSessionStore::Redis(_) => {}
+        }
+    }
 }
 
 #[async_trait]

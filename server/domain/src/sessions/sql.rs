@@ -1,10 +1,7 @@
-//! Sessions in the `sessions` table of whichever SQL database is configured.
-//!
-//! This store serves only deployments without Redis, and those are one instance (live
-//! events cross instances only through Redis), so every write to a session passes
-//! through here. That makes an in-process copy of the sessions in use exact: a load is
-//! answered from it without a query, and a write drops it before returning.
-use std::sync::Arc;
+//! Sessions in the `sessions` table of whichever SQL database is configured, read
+//! through the deployment's cache: a request's session costs no query while nothing
+//! has changed it, and every write marks the change before returning (see
+//! [`Cache::read_through`]), so no instance uses a session after it was signed out.
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -12,25 +9,31 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 use super::{backend_error, decode, encode};
-use crate::copies::Copies;
+use crate::cache::Cache;
 use crate::store::Db;
 use crate::time::now_ms;
 
 #[derive(Clone, Debug)]
 pub struct SqlSessionStore {
     db: Db,
-    copies: Arc<Copies<Record>>,
+    cache: Cache,
 }
 
-/// How many sessions are kept in process at most.
-const COPIES_MAX: usize = 20_000;
+/// How long a session read stays in the cache without being read from the database.
+const KEPT_FOR: Duration = Duration::from_secs(300);
+
+fn key(id: &Id) -> String {
+    format!("session:{id}")
+}
 
 impl SqlSessionStore {
-    pub fn new(db: Db) -> Self {
-        Self {
-            db,
-            copies: Arc::new(Copies::new(COPIES_MAX)),
-        }
+    pub fn new(db: Db, cache: Cache) -> Self {
+        Self { db, cache }
+    }
+
+    /// Marks a write to session `id` (after it committed, or failed in an unknown state).
+    async fn changed(&self, id: &Id) -> session_store::Result<()> {
+        self.cache.changed(&key(id)).await.map_err(backend_error)
     }
 
     /// Deletes expired rows now and then, for as long as the process runs.
@@ -68,8 +71,7 @@ impl SessionStore for SqlSessionStore {
             .await
             .map_err(backend_error)?;
             if inserted.rows_affected() == 1 {
-                self.copies.written(&record.id.to_string());
-                return Ok(());
+                return self.changed(&record.id).await;
             }
             record.id = Id::default();
         }
@@ -86,29 +88,26 @@ impl SessionStore for SqlSessionStore {
             .execute(self.db.pool())
             .await
             .map_err(backend_error)?;
-        self.copies.written(&record.id.to_string());
-        Ok(())
+        self.changed(&record.id).await
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let key = id.to_string();
-        let writes_before = match self.copies.get(&key, |r| expiry_ms(r) > now_ms()) {
-            Ok(record) => return Ok(Some(record)),
-            Err(writes) => writes,
-        };
-        let data: Option<Vec<u8>> =
-            sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
+        let record = self
+            .cache
+            .read_through(&key(id), KEPT_FOR, async {
+                let data: Option<Vec<u8>> = sqlx::query_scalar(
+                    "SELECT data FROM sessions WHERE id = $1 AND expires_at > $2",
+                )
                 .bind(id.to_string())
                 .bind(now_ms())
                 .fetch_optional(self.db.pool())
-                .await
-                .map_err(backend_error)?;
-        let record = data.map(|d| decode(&d)).transpose()?;
-        if let Some(record) = &record {
-            self.copies
-                .put_if_unwritten(key, record.clone(), writes_before);
-        }
-        Ok(record)
+                .await?;
+                Ok(data.map(|d| decode(&d)).transpose()?)
+            })
+            .await
+            .map_err(backend_error)?;
+        // A kept record may have expired since it was read.
+        Ok(record.filter(|r| expiry_ms(r) > now_ms()))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
@@ -116,8 +115,8 @@ impl SessionStore for SqlSessionStore {
             .bind(id.to_string())
             .execute(self.db.pool())
             .await;
-        // Dropped even when the delete failed: the row's state is then unknown.
-        self.copies.written(&id.to_string());
+        // Marked even when the delete failed: the row's state is then unknown.
+        self.changed(id).await?;
         deleted.map_err(backend_error)?;
         Ok(())
     }

@@ -240,6 +240,28 @@ impl TestApp {
         app
     }
 
+    /// Starts an `outrival worker` process with `workers` workers beside this app
+    /// (same database and Redis); it may fetch from this machine.
+    pub fn worker_process(&self, workers: &str) -> std::process::Child {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_outrival"));
+        command.arg("worker").env_clear();
+        if let Ok(path) = std::env::var("PATH") {
+            command.env("PATH", path);
+        }
+        for (name, value) in self.vars() {
+            command.env(name, value);
+        }
+        command
+            .env("JOB_WORKERS", workers)
+            .env("JOB_LEASE", "2s")
+            .env("JOB_POLL", "100ms")
+            .env("FETCH_ALLOW", "127.0.0.1/32")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("outrival worker starts")
+    }
+
     /// The app's configuration, for starting `outrival worker` processes beside it.
     pub fn vars(&self) -> &[(String, String)] {
         &self.vars

@@ -1,0 +1,84 @@
+//! The deployment's shared-state layer, built once at start from the deployment mode:
+//! sessions, the cache (counters and rate limits, values with expiry, presence maps)
+//! and the live-event bus. A standalone instance keeps sessions in its SQL database and
+//! the rest in process; shared instances keep all of it in Redis, so any number of
+//! them behave as one. Everything else receives this layer and never asks which it is.
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::cache::{connect_redis, Cache, InProcessLimits, RedisBackend};
+use crate::events::Events;
+use crate::presence::Presence;
+use crate::sessions::{AppSessionStore, RedisSessionStore, SqlSessionStore};
+use crate::store::Db;
+
+/// Where shared instances meet.
+#[derive(Clone, Debug)]
+pub struct RedisSettings {
+    pub url: String,
+    pub pool_size: usize,
+    /// Put before every key and channel, so that deployments can share a server.
+    pub prefix: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Shared {
+    cache: Cache,
+    sessions: AppSessionStore,
+    events: Events,
+    presence: Presence,
+}
+
+impl Shared {
+    /// The layer of an instance that runs on its own (it holds the database's
+    /// instance claim, so nothing else writes what it keeps in process).
+    pub fn standalone(db: &Db, limits: InProcessLimits) -> Self {
+        let cache = Cache::in_process(limits);
+        Shared {
+            sessions: AppSessionStore::Sql(SqlSessionStore::new(db.clone(), cache.clone())),
+            events: Events::in_process(),
+            presence: Presence::new(cache.clone()),
+            cache,
+        }
+    }
+
+    /// The layer of instances that share Redis.
+    pub async fn redis(settings: &RedisSettings) -> anyhow::Result<Self> {
+        let pool = connect_redis(&settings.url, settings.pool_size).await?;
+        let cache = Cache::new(RedisBackend::new(pool.clone(), &settings.prefix));
+        let events = Events::redis(&settings.url, pool.clone(), &settings.prefix)
+            .await
+            .context("live events")?;
+        Ok(Shared {
+            sessions: AppSessionStore::Redis(RedisSessionStore::new(pool, &settings.prefix)),
+            events,
+            presence: Presence::new(cache.clone()),
+            cache,
+        })
+    }
+
+    pub fn cache(&self) -> &Cache {
+        &self.cache
+    }
+
+    pub fn sessions(&self) -> &AppSessionStore {
+        &self.sessions
+    }
+
+    pub fn events(&self) -> &Events {
+        &self.events
+    }
+
+    pub fn presence(&self) -> &Presence {
+        &self.presence
+    }
+
+    /// Housekeeping that runs for as long as the process does (expired sessions are
+    /// deleted from the SQL database; Redis expires its keys itself).
+    pub async fn upkeep(self) {
+        self.sessions
+            .delete_expired_every(Duration::from_secs(600))
+            .await
+    }
+}
