@@ -121,7 +121,13 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         .await
         .with_context(|| format!("Redis {}", redact_url(url.expose_secret())))?,
         (Deployment::Shared, None) => anyhow::bail!("REDIS_URL: shared instances need Redis"),
-        (Deployment::Standalone, _) => Shared::standalone(&db, InProcessLimits::default()),
+        (Deployment::Standalone, _) => Shared::standalone(
+            &db,
+            InProcessLimits {
+                max_bytes: config.cache_max_bytes,
+                ..InProcessLimits::default()
+            },
+        ),
     };
     let cache = shared.cache().clone();
     let accounts = Accounts::new(

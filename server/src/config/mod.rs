@@ -233,6 +233,10 @@ pub struct Settings {
     #[arg(long, env = "REDIS_PREFIX", default_value = "outrival:")]
     redis_prefix: String,
 
+    /// Most memory (MiB) the in-process cache of a standalone instance uses (cached AI results, session and user read-through, presence); least-used entries go first
+    #[arg(long, env = "CACHE_MAX_MB", default_value = "64", value_parser = whole::<u64>(1, 65_536))]
+    cache_max_mb: u64,
+
     /// Sign out after this long without a request
     #[arg(long, env = "SESSION_IDLE_TIMEOUT", default_value = "8h", value_parser = duration)]
     session_idle_timeout: Duration,
@@ -350,6 +354,8 @@ pub struct Config {
     pub redis_url: Option<SecretString>,
     pub redis_pool_size: usize,
     pub redis_prefix: String,
+    /// Bytes the in-process cache (standalone) may hold.
+    pub cache_max_bytes: u64,
     pub session_idle_timeout: Duration,
     pub session_max_lifetime: Duration,
     pub login_max_failures: u64,
@@ -443,6 +449,7 @@ impl Settings {
             redis_url: self.redis_url,
             redis_pool_size: self.redis_pool_size,
             redis_prefix: self.redis_prefix,
+            cache_max_bytes: self.cache_max_mb * 1024 * 1024,
             session_idle_timeout: self.session_idle_timeout,
             session_max_lifetime: self.session_max_lifetime,
             login_max_failures: self.login_max_failures,

@@ -54,6 +54,14 @@ fn bad_values_name_the_variable() {
         "DATABASE_MAX_CONNECTIONS"
     );
     assert_eq!(
+        config(&[("CACHE_MAX_MB", "0")]).unwrap_err().var,
+        "CACHE_MAX_MB"
+    );
+    assert_eq!(
+        config(&[("CACHE_MAX_MB", "128")]).unwrap().cache_max_bytes,
+        128 * 1024 * 1024
+    );
+    assert_eq!(
         config(&[("REQUEST_BODY_LIMIT", "lots")]).unwrap_err().var,
         "REQUEST_BODY_LIMIT"
     );
