@@ -6,7 +6,8 @@ usage: seed_cards.py BASE_URL COOKIE
 Creates one competitor with two published cards:
   * "rep"  — a realistic card with 20 objections (the rep-view case),
   * "long" — a card long enough to fill 30+ PDF pages (the export case).
-Prints two lines: `rep <id>` and `long <id>`. Exits non-zero with a message on failure.
+Prints three lines: `competitor <id>`, `rep <id>` and `long <id>`. Exits non-zero with a
+message on failure.
 """
 import json
 import sys
@@ -86,5 +87,6 @@ competitor = call(
 )
 rep = published_card(competitor["id"], "Acme — mid-market", content("Acme — mid-market", 2, objections(20, 2)))
 long = published_card(competitor["id"], "Acme — everything", content("Acme — everything", 12, objections(60, 5)))
+print("competitor", competitor["id"])
 print("rep", rep)
 print("long", long)
