@@ -141,8 +141,11 @@ fn Editor(data: CardEditorData) -> impl IntoView {
     install_shortcuts_and_guards(dirty, save_now);
 
     let title = Memo::new(move |_| state.draft.with(|d| d.title.clone()));
+    // Server rendering may read the page title after this view's owner is gone (a
+    // Suspense that rendered twice); the title as loaded stands in then.
+    let loaded_title = title.get_untracked();
     view! {
-        <Title text=move || format!("Edit · {}", title.get())/>
+        <Title text=move || format!("Edit · {}", title.try_get().unwrap_or_else(|| loaded_title.clone()))/>
         <p class="crumbs">
             <a href=format!("/competitors/{}", data.competitor_id)>{data.competitor_name.clone()}</a>
         </p>
