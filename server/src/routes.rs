@@ -19,7 +19,6 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
-use tower_http::CompressionLevel;
 use tower_http::LatencyUnit;
 use tower_sessions::SessionManagerLayer;
 
@@ -127,10 +126,9 @@ pub fn router(
                 .layer(CatchPanicLayer::custom(panic_response))
                 .layer(from_fn(metrics::track))
                 .layer(from_fn_with_state(settings.security, security::headers))
-                // Every page is compressed as it is served: brotli and gzip at level 4,
-                // not brotli's default 11, which costs tens of milliseconds per page for
-                // a few percent fewer bytes.
-                .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+                // Every page is compressed as it is served (tower-http's levels: brotli 4,
+                // gzip 6).
+                .layer(CompressionLayer::new())
                 .layer(from_fn_with_state(settings.request_timeout, deadline::answer_within))
                 // One limit for every body: ours, not axum's built-in 2 MB one.
                 .layer(DefaultBodyLimit::disable())
