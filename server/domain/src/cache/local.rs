@@ -196,10 +196,16 @@ impl Backend for InProcess {
         value: Bytes,
         ttl: Duration,
     ) -> anyhow::Result<()> {
-        let map = self.maps.get(key).unwrap_or_else(|| Fields {
-            fields: Arc::default(),
-            ttl,
-        });
+        // One map per key even when two tabs join at once: the entry is taken or made
+        // atomically, then its fields are changed in place.
+        let map = self
+            .maps
+            .entry(key.to_string())
+            .or_insert_with(|| Fields {
+                fields: Arc::default(),
+                ttl,
+            })
+            .into_value();
         map.fields
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -284,6 +290,24 @@ mod tests {
         );
         std::thread::sleep(Duration::from_millis(50));
         assert_eq!(c.get_many(&["v"]).await.unwrap(), vec![None]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn fields_written_at_once_are_all_kept() {
+        let c = InProcess::new(InProcessLimits::default());
+        let writers: Vec<_> = (0..32)
+            .map(|i| {
+                let c = c.clone();
+                tokio::spawn(async move {
+                    c.field_put("m", &format!("tab{i}"), "x".into(), Duration::from_secs(60))
+                        .await
+                })
+            })
+            .collect();
+        for w in writers {
+            w.await.unwrap().unwrap();
+        }
+        assert_eq!(c.fields("m").await.unwrap().len(), 32);
     }
 
     #[tokio::test]
