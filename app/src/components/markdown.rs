@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::cards::preview_markdown;
 use crate::components::form::{described_by, textarea_text};
+use crate::error::AppError;
 
 /// Waits this long after the last keystroke before asking for a preview.
 const PREVIEW_DELAY_MS: u64 = 300;
@@ -16,27 +17,41 @@ pub fn MarkdownField(
     #[prop(into)] label: String,
     #[prop(into, optional)] hint: Option<String>,
     #[prop(into)] value: Signal<String>,
+    /// The server's HTML for the text the field starts with, shown until it changes:
+    /// opening a page of these fields asks the server for no preview.
+    #[prop(into, optional)]
+    initial_preview: String,
     on_input: Callback<String>,
     #[prop(into)] error: Signal<Option<String>>,
     maxlength: usize,
     #[prop(default = 6)] rows: u32,
 ) -> impl IntoView {
-    let debounced = RwSignal::new(value.get_untracked());
+    let preview = RwSignal::new(Ok::<String, AppError>(initial_preview));
+    let previewed = StoredValue::new(value.get_untracked());
     let generation = StoredValue::new(0u64);
+    // Effects run only in the browser: each change waits for a pause in typing, then
+    // asks for the preview; an answer overtaken by newer text is dropped.
     Effect::new(move |_| {
         let text = value.get();
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
+        let current = move || generation.try_get_value() == Some(mine);
         set_timeout(
             move || {
-                if generation.try_get_value() == Some(mine) && debounced.get_untracked() != text {
-                    debounced.set(text);
+                if !current() || previewed.with_value(|p| *p == text) {
+                    return;
                 }
+                leptos::task::spawn_local(async move {
+                    let html = preview_markdown(text.clone()).await;
+                    if current() {
+                        previewed.set_value(text);
+                        preview.set(html);
+                    }
+                });
             },
             std::time::Duration::from_millis(PREVIEW_DELAY_MS),
         );
     });
-    let preview = Resource::new(move || debounced.get(), preview_markdown);
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let has_hint = hint.is_some();
@@ -56,15 +71,11 @@ pub fn MarkdownField(
                     aria-describedby=described
                 >{textarea_text(&value.get_untracked())}</textarea>
                 <div class="md-preview" aria-label="Preview" role="region" aria-live="off">
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            match preview.await {
-                                Ok(html) if html.is_empty() => view! { <p class="muted small">"Preview appears here."</p> }.into_any(),
-                                Ok(html) => view! { <div class="prose" inner_html=html></div> }.into_any(),
-                                Err(e) => view! { <p class="muted small">{format!("No preview: {}", e.message)}</p> }.into_any(),
-                            }
-                        })}
-                    </Transition>
+                    {move || match preview.get() {
+                        Ok(html) if html.is_empty() => view! { <p class="muted small">"Preview appears here."</p> }.into_any(),
+                        Ok(html) => view! { <div class="prose" inner_html=html></div> }.into_any(),
+                        Err(e) => view! { <p class="muted small">{format!("No preview: {}", e.message)}</p> }.into_any(),
+                    }}
                 </div>
             </div>
             {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}

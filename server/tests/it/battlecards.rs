@@ -6,7 +6,7 @@ use crate::backend_test;
 use crate::common::cards::{
     card_with, editor, full_content, new_card, new_competitor, save, saved, set_status, SECTIONS,
 };
-use crate::common::{field_error, Backend, Browser, TestApp};
+use crate::common::{excerpt, field_error, Backend, Browser, TestApp};
 
 async fn history(who: &Browser, card_id: &str) -> Value {
     let (status, body) = who.call("/api/cards/history", &[("id", card_id)]).await;
@@ -449,3 +449,78 @@ async fn invalid_content_is_refused_field_by_field(backend: Backend) {
     );
 }
 backend_test!(invalid_content_is_refused_field_by_field);
+
+/// The editor opens with every Markdown field's preview already rendered by the
+/// server (the same sanitised HTML reps see), for the version it opens, and a saved
+/// change shows its own rendering the next time it is opened.
+async fn the_editor_opens_with_each_fields_preview(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signed_up("Admin", "admin@example.com").await;
+    let (_, card, version) = card_with(&admin, "Acme", &full_content("Acme vs us")).await;
+    let path = format!("/cards/{card}/edit");
+
+    let (status, page) = admin.page(&path).await;
+    assert_eq!(status, 200, "{path}");
+    let previews = page.matches("<div class=\"prose\">").count();
+    assert_eq!(
+        previews,
+        SECTIONS.len() + 3,
+        "one rendered preview per section and per answer: {}",
+        excerpt(&page, "md-preview")
+    );
+    assert!(
+        page.contains("They sell a <strong>CRM</strong> suite"),
+        "section preview: {}",
+        excerpt(&page, "CRM")
+    );
+    assert!(
+        page.contains("<li>Big partner network</li>"),
+        "list preview: {}",
+        excerpt(&page, "partner")
+    );
+    assert!(
+        page.contains("<p>Count the admin hours too.</p>"),
+        "answer preview: {}",
+        excerpt(&page, "admin hours")
+    );
+    let data = editor(&admin, &card).await;
+    assert_eq!(data["version"], version);
+    assert!(
+        data["preview"]["sections"]
+            .to_string()
+            .contains("<strong>CRM</strong>"),
+        "the editor data carries the previews: {}",
+        data["preview"]
+    );
+
+    let mut changed = full_content("Acme vs us");
+    changed["overview"] = json!("Now an *ERP* vendor, with <script>alert(1)</script> in it.");
+    changed["strengths"] = json!("");
+    changed["objections"] = data["content"]["objections"].clone();
+    saved(&admin, &card, version, &changed).await;
+    let (_, page) = admin.page(&path).await;
+    assert!(
+        page.contains("Now an <em>ERP</em> vendor"),
+        "the saved version's preview: {}",
+        excerpt(&page, "ERP")
+    );
+    assert!(
+        !page.contains("<strong>CRM</strong>"),
+        "the old version's preview is gone"
+    );
+    assert!(
+        !page.contains("<script>alert(1)"),
+        "the preview is sanitised: {}",
+        excerpt(&page, "alert(1)")
+    );
+    assert_eq!(
+        page.matches("<div class=\"prose\">").count(),
+        SECTIONS.len() + 2,
+        "an emptied section shows no rendered preview"
+    );
+    assert!(
+        page.contains("Preview appears here."),
+        "the empty section says where its preview will be"
+    );
+}
+backend_test!(the_editor_opens_with_each_fields_preview);

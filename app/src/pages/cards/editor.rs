@@ -4,8 +4,8 @@
 //! screen instead of overwriting anything.
 use domain::types::card_limits as limits;
 use domain::types::{
-    CardContent, CardEditorData, CardId, CardStatus, ConflictInfo, SaveOutcome, SectionKey,
-    UnverifiedClaims,
+    CardContent, CardEditorData, CardId, CardStatus, ConflictInfo, ContentPreview, SaveOutcome,
+    SectionKey, UnverifiedClaims,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -58,6 +58,8 @@ pub struct EditorState {
     pub draft: RwSignal<CardContent>,
     pub stored: RwSignal<Stored>,
     pub errors: RwSignal<Option<AppError>>,
+    /// The server's HTML of the loaded version, each field's first preview.
+    pub preview: StoredValue<ContentPreview>,
 }
 
 impl EditorState {
@@ -82,6 +84,7 @@ fn Editor(data: CardEditorData) -> impl IntoView {
             status_at: data.status_at,
         }),
         errors: RwSignal::new(None),
+        preview: StoredValue::new(data.preview.clone()),
     };
     let dirty = Memo::new(move |_| state.stored.with(|s| state.draft.with(|d| *d != s.content)));
     let conflict = RwSignal::new(None::<(CardContent, ConflictInfo)>);
@@ -361,6 +364,7 @@ fn SectionField(key: SectionKey, state: EditorState) -> impl IntoView {
                 label=key.label()
                 hint=key.hint()
                 value
+                initial_preview=state.preview.with_value(|p| p.section(key))
                 on_input=Callback::new(move |text: String| state.draft.update(|d| *d.section_mut(key) = text))
                 error=state.field_error(format!("section.{}", key.as_str()))
                 maxlength=limits::SECTION_MAX

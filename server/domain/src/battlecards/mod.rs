@@ -177,8 +177,14 @@ impl Battlecards {
         let feedback = store::feedback(&self.db, id).await?;
         let (views_total, views_last_30_days) =
             store::view_counts(&self.db, id, now_ms() - 30 * 24 * 3600 * 1000).await?;
+        let content = card.content()?;
+        let preview = self
+            .rendering(&card.id, card.version, Some(content.clone()))
+            .await?
+            .preview();
         Ok(CardEditorData {
-            content: card.content()?,
+            preview,
+            content,
             status: card.status(),
             id: card.id,
             competitor_id: card.competitor_id,
@@ -572,16 +578,7 @@ impl Battlecards {
             None if editor => (card.version, false),
             None => return Err(Error::NotFound),
         };
-        let rendered = match self.rendered.get(id, version) {
-            Some(r) => r,
-            None => {
-                let content = store::version_content(&self.db, id, version).await?;
-                let r = tokio::task::spawn_blocking(move || render::render(&content))
-                    .await
-                    .map_err(|e| Error::Unexpected(anyhow::anyhow!("rendering failed: {e}")))?;
-                self.rendered.put(id, version, r)
-            }
-        };
+        let rendered = self.rendering(id, version, None).await?;
         let votes = store::my_votes(&self.db, id, &user.id).await?;
         if published {
             self.views.record(id, &user.id);
@@ -589,6 +586,27 @@ impl Battlecards {
         let mut rep = render::rep_card(&card, version, &rendered, &votes, editor);
         rep.published = published;
         Ok(rep)
+    }
+
+    /// The rendering of one version, kept or made now from `content` (or the stored
+    /// content of that version when `None`).
+    async fn rendering(
+        &self,
+        id: &CardId,
+        version: i64,
+        content: Option<CardContent>,
+    ) -> Result<Arc<render::Rendered>> {
+        if let Some(kept) = self.rendered.get(id, version) {
+            return Ok(kept);
+        }
+        let content = match content {
+            Some(content) => content,
+            None => store::version_content(&self.db, id, version).await?,
+        };
+        let rendered = tokio::task::spawn_blocking(move || render::render(&content))
+            .await
+            .map_err(|e| Error::Unexpected(anyhow::anyhow!("rendering failed: {e}")))?;
+        Ok(self.rendered.put(id, version, rendered))
     }
 
     /// A rep's "helped" / "didn't help" on one answer; a second vote replaces the first.

@@ -1,12 +1,12 @@
-//! The rep view's HTML. A published version never changes, so its sanitised HTML is
-//! rendered once per (card, version) and kept in a small in-process cache; the cache
+//! The rep view's and the editor's HTML. A version never changes, so its sanitised HTML
+//! is rendered once per (card, version) and kept in a small in-process cache; the cache
 //! can never be stale, on any instance.
 use std::sync::Arc;
 
 use super::store::CardRow;
 use crate::markdown::{to_html, to_plain_text};
 use crate::types::{
-    CardContent, CardId, ObjectionId, RepCard, RepObjection, RepSection, SectionKey,
+    CardContent, CardId, ContentPreview, ObjectionId, RepCard, RepObjection, RepSection, SectionKey,
 };
 
 /// A published version, rendered.
@@ -45,6 +45,24 @@ pub fn render(content: &CardContent) -> Rendered {
     }
 }
 
+impl Rendered {
+    /// The editor's first previews.
+    pub fn preview(&self) -> ContentPreview {
+        ContentPreview {
+            sections: self
+                .sections
+                .iter()
+                .map(|s| (s.key, s.html.clone()))
+                .collect(),
+            answers: self
+                .objections
+                .iter()
+                .map(|(id, _, html, _)| (id.clone(), html.clone()))
+                .collect(),
+        }
+    }
+}
+
 pub fn rep_card(
     card: &CardRow,
     version: i64,
@@ -78,7 +96,7 @@ pub fn rep_card(
     }
 }
 
-/// Renderings of published versions: a version never changes, so its rendering is
+/// Renderings of versions: a version never changes, so its rendering is
 /// kept (least used go first) and no write needs to drop it.
 pub struct RenderCache(moka::sync::Cache<(CardId, i64), Arc<Rendered>>);
 

@@ -281,6 +281,38 @@ pub struct CardEditorData {
     pub unverified: super::UnverifiedClaims,
     /// Whether this person may move the card to each status (editors and admins).
     pub can_publish: bool,
+    /// The server's rendering of this version's Markdown fields.
+    #[serde(default)]
+    pub preview: ContentPreview,
+}
+
+/// The sanitised HTML of a version's Markdown fields, which the editor shows as each
+/// field's preview until its text changes (so opening the editor renders nothing).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentPreview {
+    /// Non-empty sections only.
+    pub sections: Vec<(SectionKey, String)>,
+    pub answers: Vec<(ObjectionId, String)>,
+}
+
+impl ContentPreview {
+    /// The HTML of one section; empty when the section is.
+    pub fn section(&self, key: SectionKey) -> String {
+        self.sections
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, html)| html.clone())
+            .unwrap_or_default()
+    }
+
+    /// The HTML of one objection's answer; empty for an objection added since.
+    pub fn answer(&self, id: &ObjectionId) -> String {
+        self.answers
+            .iter()
+            .find(|(o, _)| o == id)
+            .map(|(_, html)| html.clone())
+            .unwrap_or_default()
+    }
 }
 
 /// The outcome of a save: either saved as `version`, or refused because someone else
