@@ -15,7 +15,7 @@ source "$REPO/scripts/tools.sh"
 cd "$REPO"
 if [[ -z ${BENCH_SKIP_BUILD:-} ]]; then
   ensure_build_tools
-  cargo leptos build --release
+  build_release
 fi
 export OUTRIVAL_BIN="$CARGO_TARGET_DIR/release/outrival"
 out=$(mktemp)

@@ -7,7 +7,7 @@ cd "$ROOT"
 
 ensure_build_tools
 step "building Outrival (release)"
-cargo leptos build --release
+build_release
 step "starting Outrival at ${PUBLIC_URL:-http://${BIND_ADDR:-127.0.0.1:3000}} (Ctrl-C stops it)"
 export SITE_ROOT="${SITE_ROOT_OVERRIDE:-$SITE_ROOT}"
 exec "$CARGO_TARGET_DIR/release/outrival"

@@ -104,7 +104,7 @@ record "WASM build check (frontend for wasm32)                 passed"
 
 # --- End to end: release build, fresh database, Playwright in Chromium ---
 step "release build for the browser tests"
-cargo leptos build --release
+build_release
 step "the browser bundle carries no build-machine paths"
 # (Remapped crate paths read /cargo/registry/...: nothing of this machine is left.)
 for leak in "$CARGO_HOME_DIR" "$HOME/" "$ROOT"; do

@@ -43,6 +43,12 @@ ensure_build_tools() {
   npm_ci_if_changed "$ROOT"
 }
 
+# The release build of the server and the browser bundle. `--split` cuts the bundle into
+# the code every page needs and one chunk per page (see app/src/routes.rs).
+build_release() {
+  cargo leptos build --release --split "$@"
+}
+
 # `npm ci` in $1 unless node_modules already matches its package-lock.json.
 npm_ci_if_changed() {
   local dir="$1" stamp="$1/node_modules/.outrival-lock"

@@ -8,17 +8,18 @@ pub mod components;
 pub mod error;
 pub mod live;
 pub mod pages;
+pub mod routes;
 
 use domain::types::Viewer;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 use crate::api::auth::{whoami, Logout};
 use crate::components::layout::TopBar;
 use crate::error::AppError;
-use crate::pages::{account, admin, auth, cards, competitors, dashboard, jobs, not_found, search};
+use crate::pages::not_found;
 
 /// Paths anyone may open without signing in. The server redirects every other page
 /// to the sign-in form when there is no session.
@@ -105,25 +106,25 @@ fn Frame() -> impl IntoView {
             <live::Notifications/>
             <main id="main" class="container">
                 <Routes fallback=not_found::NotFound>
-                    <Route path=path!("/") view=dashboard::DashboardPage ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/signup") view=auth::SignupPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::Async/>
-                    <Route path=path!("/competitors") view=competitors::list::CompetitorsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/competitors/new") view=competitors::form::NewCompetitorPage ssr=SsrMode::Async/>
-                    <Route path=path!("/competitors/:id") view=competitors::detail::CompetitorPage ssr=SsrMode::Async/>
-                    <Route path=path!("/competitors/:id/edit") view=competitors::form::EditCompetitorPage ssr=SsrMode::Async/>
-                    <Route path=path!("/competitors/:id/sources/snapshots/:snap") view=competitors::snapshot::SnapshotPage ssr=SsrMode::Async/>
-                    <Route path=path!("/cards/:id") view=cards::rep::RepViewPage ssr=SsrMode::Async/>
-                    <Route path=path!("/cards/:id/edit") view=cards::editor::EditorPage ssr=SsrMode::Async/>
-                    <Route path=path!("/cards/:id/history") view=cards::history::HistoryPage ssr=SsrMode::Async/>
-                    <Route path=path!("/cards/:id/drafts/:draft") view=cards::draft::DraftPage ssr=SsrMode::Async/>
-                    <Route path=path!("/jobs") view=jobs::JobsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/users") view=admin::users::UsersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/invitations") view=admin::invitations::InvitationsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/audit") view=admin::audit::AuditPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/ai") view=admin::ai::AiAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/") view={Lazy::<routes::Dashboard>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view={Lazy::<routes::Login>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/signup") view={Lazy::<routes::Signup>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view={Lazy::<routes::Account>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view={Lazy::<routes::Search>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/competitors") view={Lazy::<routes::Competitors>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/competitors/new") view={Lazy::<routes::NewCompetitor>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/competitors/:id") view={Lazy::<routes::Competitor>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/competitors/:id/edit") view={Lazy::<routes::EditCompetitor>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/competitors/:id/sources/snapshots/:snap") view={Lazy::<routes::Snapshot>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/cards/:id") view={Lazy::<routes::RepView>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/cards/:id/edit") view={Lazy::<routes::Editor>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/cards/:id/history") view={Lazy::<routes::History>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/cards/:id/drafts/:draft") view={Lazy::<routes::Draft>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/jobs") view={Lazy::<routes::Jobs>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view={Lazy::<routes::Users>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/invitations") view={Lazy::<routes::Invitations>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view={Lazy::<routes::Audit>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/ai") view={Lazy::<routes::AiAdmin>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
     }
