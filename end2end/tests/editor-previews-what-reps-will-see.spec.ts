@@ -4,7 +4,7 @@
 // stays out of everything the rep sees of the card.
 import { expect, test } from "./support/fixtures";
 
-import { newPerson, signIn } from "./support/app";
+import { newPerson, open, signIn } from "./support/app";
 import { Editor, createPersonViaApi, expectNoHorizontalScroll, prepareCard, uniqueWord } from "./support/cards";
 
 for (const screen of ["desktop", "phone"] as const) {
@@ -42,7 +42,8 @@ for (const screen of ["desktop", "phone"] as const) {
       await expect(repPage.locator("body")).not.toContainText("Winning against Initech");
 
       // Publish it, then start a draft whose title only editors may read.
-      await page.goto(`/cards/${card.cardId}/edit`);
+      // The status buttons work once the page is interactive (hydrated).
+      await open(page, `/cards/${card.cardId}/edit`);
       const cardEditor = new Editor(page);
       await cardEditor.publish();
       await page.getByLabel("Title", { exact: true }).fill(`Initech plan ${secret}`);

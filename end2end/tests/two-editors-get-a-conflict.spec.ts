@@ -71,6 +71,10 @@ test.describe("on a desktop", () => {
       await expect(beaEditor.section("Overview")).toHaveValue(adaOverview);
       await expect(beaEditor.section("Strengths")).toHaveValue(beaStrengths);
       await expect(beaEditor.objectionText(0)).toHaveValue("Acme is cheaper.");
+      // The previews show the merged text, not the version the editor was opened on.
+      await expect(beaEditor.preview("Pricing")).toHaveText(mergedPricing);
+      await expect(beaEditor.preview("Overview")).toHaveText(adaOverview);
+      await expect(beaEditor.preview("Strengths")).toHaveText(beaStrengths);
 
       // What is stored is the same for Ada after a reload.
       await ada.reload();

@@ -17,17 +17,21 @@ pub fn MarkdownField(
     #[prop(into)] label: String,
     #[prop(into, optional)] hint: Option<String>,
     #[prop(into)] value: Signal<String>,
-    /// The server's HTML for the text the field starts with, shown until it changes:
-    /// opening a page of these fields asks the server for no preview.
-    #[prop(into, optional)]
-    initial_preview: String,
+    /// The server's HTML of the text the field starts with, shown until it changes:
+    /// opening a page of these fields asks the server for no preview. Without it, a
+    /// field starting with text asks for its preview once the page is interactive.
+    #[prop(default = None)]
+    initial_preview: Option<String>,
     on_input: Callback<String>,
     #[prop(into)] error: Signal<Option<String>>,
     maxlength: usize,
     #[prop(default = 6)] rows: u32,
 ) -> impl IntoView {
-    let preview = RwSignal::new(Ok::<String, AppError>(initial_preview));
-    let previewed = StoredValue::new(value.get_untracked());
+    let start = value.get_untracked();
+    let known = initial_preview.is_some() || start.trim().is_empty();
+    let preview = RwSignal::new(Ok::<String, AppError>(initial_preview.unwrap_or_default()));
+    // The text the preview shows, when known.
+    let previewed = StoredValue::new(known.then_some(start));
     let generation = StoredValue::new(0u64);
     // Effects run only in the browser: each change waits for a pause in typing, then
     // asks for the preview; an answer overtaken by newer text is dropped.
@@ -38,13 +42,13 @@ pub fn MarkdownField(
         let current = move || generation.try_get_value() == Some(mine);
         set_timeout(
             move || {
-                if !current() || previewed.with_value(|p| *p == text) {
+                if !current() || previewed.with_value(|p| p.as_deref() == Some(text.as_str())) {
                     return;
                 }
                 leptos::task::spawn_local(async move {
                     let html = preview_markdown(text.clone()).await;
                     if current() {
-                        previewed.set_value(text);
+                        previewed.set_value(Some(text));
                         preview.set(html);
                     }
                 });

@@ -58,14 +58,28 @@ pub struct EditorState {
     pub draft: RwSignal<CardContent>,
     pub stored: RwSignal<Stored>,
     pub errors: RwSignal<Option<AppError>>,
-    /// The server's HTML of the loaded version, each field's first preview.
-    pub preview: StoredValue<ContentPreview>,
+    /// The loaded version and the server's HTML of it: each field's first preview
+    /// while the field still holds the loaded text.
+    pub loaded: StoredValue<(CardContent, ContentPreview)>,
 }
 
 impl EditorState {
     /// The message for one field from the last failed save.
     pub fn field_error(self, field: String) -> Signal<Option<String>> {
         Signal::derive(move || self.errors.get().and_then(|e| e.field(&field)))
+    }
+
+    /// The server's HTML of a field of the loaded version, if the draft still holds
+    /// the loaded text there (the editor shows again after a conflict, for example).
+    pub fn loaded_preview(
+        self,
+        text: impl Fn(&CardContent) -> Option<&str>,
+        html: impl Fn(&ContentPreview) -> String,
+    ) -> Option<String> {
+        let draft = self.draft.with_untracked(|d| text(d).map(str::to_owned));
+        self.loaded.with_value(|(content, preview)| {
+            (draft.is_some() && text(content) == draft.as_deref()).then(|| html(preview))
+        })
     }
 }
 
@@ -84,7 +98,7 @@ fn Editor(data: CardEditorData) -> impl IntoView {
             status_at: data.status_at,
         }),
         errors: RwSignal::new(None),
-        preview: StoredValue::new(data.preview.clone()),
+        loaded: StoredValue::new((data.content.clone(), data.preview.clone())),
     };
     let dirty = Memo::new(move |_| state.stored.with(|s| state.draft.with(|d| *d != s.content)));
     let conflict = RwSignal::new(None::<(CardContent, ConflictInfo)>);
@@ -364,7 +378,7 @@ fn SectionField(key: SectionKey, state: EditorState) -> impl IntoView {
                 label=key.label()
                 hint=key.hint()
                 value
-                initial_preview=state.preview.with_value(|p| p.section(key))
+                initial_preview=state.loaded_preview(|c| Some(c.section(key)), |p| p.section(key))
                 on_input=Callback::new(move |text: String| state.draft.update(|d| *d.section_mut(key) = text))
                 error=state.field_error(format!("section.{}", key.as_str()))
                 maxlength=limits::SECTION_MAX

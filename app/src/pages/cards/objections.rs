@@ -156,7 +156,10 @@ fn ObjectionRow(
                 id=format!("objection-{}-answer", id.get_value())
                 label="Answer"
                 value=answer
-                initial_preview=state.preview.with_value(|p| p.answer(&id.get_value()))
+                initial_preview=state.loaded_preview(
+                    |c| c.objections.iter().find(|o| o.id == id.get_value()).map(|o| o.answer.as_str()),
+                    |p| p.answer(&id.get_value()),
+                )
                 on_input=Callback::new(move |v: String| update(|o, v| o.answer = v, v))
                 error=error("answer")
                 maxlength=limits::ANSWER_MAX
