@@ -206,6 +206,31 @@ async fn feedback_and_views_are_counted(backend: Backend) {
     // Ann read twice, Bob once (feedback, refused or not, is not a view).
     assert_eq!(data["views_total"], 3, "{}", data["views_total"]);
     assert_eq!(data["views_last_30_days"], 3);
+
+    // Reads from 29 and 30 days back (as UTC days, today being the first of 30) count
+    // in the total; only the first in the last 30 days.
+    let today = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+        / 86_400_000;
+    for (day, views) in [(today - 29, 4i64), (today - 30, 5)] {
+        sqlx::query("INSERT INTO card_view_days (card_id, day, views) VALUES ($1, $2, $3)")
+            .bind(&card)
+            .bind(day)
+            .bind(views)
+            .execute(app.services().db().pool())
+            .await
+            .unwrap();
+    }
+    read(&bob, &card).await;
+    let data = editor(&admin, &card).await;
+    assert_eq!(data["views_total"], 13, "{}", data["views_total"]);
+    assert_eq!(
+        data["views_last_30_days"], 8,
+        "{}",
+        data["views_last_30_days"]
+    );
 }
 backend_test!(feedback_and_views_are_counted);
 

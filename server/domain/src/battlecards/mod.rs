@@ -176,7 +176,8 @@ impl Battlecards {
         self.views.flush().await;
         let feedback = store::feedback(&self.db, id).await?;
         let (views_total, views_last_30_days) =
-            store::view_counts(&self.db, id, now_ms() - 30 * 24 * 3600 * 1000).await?;
+            // The last 30 days are today and the 29 UTC days before it.
+            store::view_counts(&self.db, id, now_ms().div_euclid(views::DAY_MS) - 29).await?;
         let content = card.content()?;
         let preview = self
             .rendering(&card.id, card.version, Some(content.clone()))

@@ -231,13 +231,14 @@ pub async fn my_votes(
 }
 
 /// (all time, last 30 days) views of a card.
-pub async fn view_counts(db: &Db, card_id: &CardId, since: i64) -> Result<(u64, u64)> {
+pub async fn view_counts(db: &Db, card_id: &CardId, since_day: i64) -> Result<(u64, u64)> {
     let (total, recent): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN viewed_at >= $2 THEN 1 ELSE 0 END), 0) \
-         FROM card_views WHERE card_id = $1",
+        "SELECT CAST(COALESCE(SUM(views), 0) AS BIGINT), \
+                CAST(COALESCE(SUM(CASE WHEN day >= $2 THEN views ELSE 0 END), 0) AS BIGINT) \
+         FROM card_view_days WHERE card_id = $1",
     )
     .bind(card_id)
-    .bind(since)
+    .bind(since_day)
     .fetch_one(db.pool())
     .await?;
     Ok((total as u64, recent as u64))

@@ -10,6 +10,8 @@ use crate::store::Db;
 use crate::time::now_ms;
 use crate::types::{CardId, UserId};
 
+/// One UTC day in milliseconds: views are also counted per card and day.
+pub const DAY_MS: i64 = 24 * 3600 * 1000;
 const BATCH: usize = 200;
 const LINGER: Duration = Duration::from_millis(250);
 
@@ -116,6 +118,38 @@ async fn write(db: &Db, batch: &[(CardId, UserId, i64)]) -> anyhow::Result<()> {
     for (card_id, user_id, at) in batch {
         query = query.bind(card_id).bind(user_id).bind(*at);
     }
-    query.execute(db.pool()).await?;
+    let days = per_day(batch);
+    let placeholders: Vec<String> = (0..days.len())
+        .map(|i| {
+            let [a, b, c] = [1, 2, 3].map(|k| backend.placeholder(i * 3 + k));
+            format!("({a}, {b}, {c})")
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO card_view_days (card_id, day, views) VALUES {} \
+         ON CONFLICT (card_id, day) DO UPDATE SET views = card_view_days.views + excluded.views",
+        placeholders.join(", ")
+    );
+    let mut add = sqlx::query(&sql);
+    for ((card_id, day), views) in &days {
+        add = add.bind(*card_id).bind(*day).bind(*views);
+    }
+    let mut tx = db.pool().begin().await?;
+    query.execute(&mut *tx).await?;
+    add.execute(&mut *tx).await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// The batch's views counted per card and UTC day.
+fn per_day(batch: &[(CardId, UserId, i64)]) -> Vec<((&CardId, i64), i64)> {
+    let mut days: Vec<((&CardId, i64), i64)> = Vec::new();
+    for (card_id, _, at) in batch {
+        let key = (card_id, at.div_euclid(DAY_MS));
+        match days.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, views)) => *views += 1,
+            None => days.push((key, 1)),
+        }
+    }
+    days
 }
