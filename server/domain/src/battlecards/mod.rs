@@ -22,7 +22,7 @@ use crate::time::now_ms;
 use crate::types::card_limits as limits;
 use crate::types::{
     CardContent, CardDiff, CardEditorData, CardHistory, CardId, CardStatus, CompetitorId, Conflict,
-    ConflictInfo, ObjectionId, RepCard, Role, SaveOutcome, VersionEntry,
+    ConflictInfo, ObjectionId, Role, SaveOutcome, VersionEntry,
 };
 use claims::ClaimSource;
 use render::RenderCache;
@@ -566,48 +566,6 @@ impl Battlecards {
             ClaimSource::Carry,
         )
         .await
-    }
-
-    /// The published card for reading; records the view. Editors opening a card reps
-    /// cannot see get a preview of its newest version (`published` false), which
-    /// records no view; everyone else gets `NotFound`.
-    pub async fn rep_card(&self, user: &CurrentUser, id: &CardId) -> Result<RepCard> {
-        let card = store::load_from(&self.db, id).await?;
-        let editor = user.role.at_least(Role::Editor);
-        let (version, published) = match card.published_version.filter(|_| card.is_live()) {
-            Some(version) => (version, true),
-            None if editor => (card.version, false),
-            None => return Err(Error::NotFound),
-        };
-        let rendered = self.rendering(id, version, None).await?;
-        let votes = store::my_votes(&self.db, id, &user.id).await?;
-        if published {
-            self.views.record(id, &user.id);
-        }
-        let mut rep = render::rep_card(&card, version, &rendered, &votes, editor);
-        rep.published = published;
-        Ok(rep)
-    }
-
-    /// The rendering of one version, kept or made now from `content` (or the stored
-    /// content of that version when `None`).
-    async fn rendering(
-        &self,
-        id: &CardId,
-        version: i64,
-        content: Option<CardContent>,
-    ) -> Result<Arc<render::Rendered>> {
-        if let Some(kept) = self.rendered.get(id, version) {
-            return Ok(kept);
-        }
-        let content = match content {
-            Some(content) => content,
-            None => store::version_content(&self.db, id, version).await?,
-        };
-        let rendered = tokio::task::spawn_blocking(move || render::render(&content))
-            .await
-            .map_err(|e| Error::Unexpected(anyhow::anyhow!("rendering failed: {e}")))?;
-        Ok(self.rendered.put(id, version, rendered))
     }
 
     /// A rep's "helped" / "didn't help" on one answer; a second vote replaces the first.

@@ -3,8 +3,12 @@
 //! can never be stale, on any instance.
 use std::sync::Arc;
 
-use super::store::CardRow;
+use super::store::{self, CardRow};
+use super::Battlecards;
+use crate::accounts::CurrentUser;
+use crate::error::{Error, Result};
 use crate::markdown::{to_html, to_plain_text};
+use crate::types::Role;
 use crate::types::{
     CardContent, CardId, ContentPreview, ObjectionId, RepCard, RepObjection, RepSection, SectionKey,
 };
@@ -115,5 +119,50 @@ impl RenderCache {
         let rendered = Arc::new(rendered);
         self.0.insert((id.clone(), version), rendered.clone());
         rendered
+    }
+}
+
+/// Reading a card: the rep view and the rendering both it and the editor show.
+impl Battlecards {
+    /// The published card for reading; records the view. Editors opening a card reps
+    /// cannot see get a preview of its newest version (`published` false), which
+    /// records no view; everyone else gets `NotFound`.
+    pub async fn rep_card(&self, user: &CurrentUser, id: &CardId) -> Result<RepCard> {
+        let card = store::load_from(&self.db, id).await?;
+        let editor = user.role.at_least(Role::Editor);
+        let (version, published) = match card.published_version.filter(|_| card.is_live()) {
+            Some(version) => (version, true),
+            None if editor => (card.version, false),
+            None => return Err(Error::NotFound),
+        };
+        let rendered = self.rendering(id, version, None).await?;
+        let votes = store::my_votes(&self.db, id, &user.id).await?;
+        if published {
+            self.views.record(id, &user.id);
+        }
+        let mut rep = rep_card(&card, version, &rendered, &votes, editor);
+        rep.published = published;
+        Ok(rep)
+    }
+
+    /// The rendering of one version, kept or made now from `content` (or the stored
+    /// content of that version when `None`).
+    pub(super) async fn rendering(
+        &self,
+        id: &CardId,
+        version: i64,
+        content: Option<CardContent>,
+    ) -> Result<Arc<Rendered>> {
+        if let Some(kept) = self.rendered.get(id, version) {
+            return Ok(kept);
+        }
+        let content = match content {
+            Some(content) => content,
+            None => store::version_content(&self.db, id, version).await?,
+        };
+        let rendered = tokio::task::spawn_blocking(move || render(&content))
+            .await
+            .map_err(|e| Error::Unexpected(anyhow::anyhow!("rendering failed: {e}")))?;
+        Ok(self.rendered.put(id, version, rendered))
     }
 }

@@ -104,31 +104,19 @@ async fn run(db: Db, mut receiver: mpsc::UnboundedReceiver<Message>) {
 
 async fn write(db: &Db, batch: &[(CardId, UserId, i64)]) -> anyhow::Result<()> {
     let backend = db.backend();
-    let placeholders: Vec<String> = (0..batch.len())
-        .map(|i| {
-            let [a, b, c] = [1, 2, 3].map(|k| backend.placeholder(i * 3 + k));
-            format!("({a}, {b}, {c})")
-        })
-        .collect();
     let sql = format!(
         "INSERT INTO card_views (card_id, user_id, viewed_at) VALUES {}",
-        placeholders.join(", ")
+        rows_of_three(backend, batch.len())
     );
     let mut query = sqlx::query(&sql);
     for (card_id, user_id, at) in batch {
         query = query.bind(card_id).bind(user_id).bind(*at);
     }
     let days = per_day(batch);
-    let placeholders: Vec<String> = (0..days.len())
-        .map(|i| {
-            let [a, b, c] = [1, 2, 3].map(|k| backend.placeholder(i * 3 + k));
-            format!("({a}, {b}, {c})")
-        })
-        .collect();
     let sql = format!(
         "INSERT INTO card_view_days (card_id, day, views) VALUES {} \
          ON CONFLICT (card_id, day) DO UPDATE SET views = card_view_days.views + excluded.views",
-        placeholders.join(", ")
+        rows_of_three(backend, days.len())
     );
     let mut add = sqlx::query(&sql);
     for ((card_id, day), views) in &days {
@@ -139,6 +127,17 @@ async fn write(db: &Db, batch: &[(CardId, UserId, i64)]) -> anyhow::Result<()> {
     add.execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// `($1, $2, $3), ($4, $5, $6), …` for `rows` rows, in the backend's placeholders.
+fn rows_of_three(backend: crate::store::Backend, rows: usize) -> String {
+    (0..rows)
+        .map(|i| {
+            let [a, b, c] = [1, 2, 3].map(|k| backend.placeholder(i * 3 + k));
+            format!("({a}, {b}, {c})")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The batch's views counted per card and UTC day.
