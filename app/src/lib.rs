@@ -8,6 +8,7 @@ pub mod components;
 pub mod error;
 pub mod live;
 pub mod pages;
+mod preload;
 pub mod routes;
 
 use domain::types::Viewer;
@@ -72,6 +73,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App/>
+                <preload::ChunkPreloads/>
             </body>
         </html>
     }

@@ -70,6 +70,18 @@ async function wasmBeforeInteractive(browser: Browser, path: string, signedIn: b
     hydrated = true;
     const downloads = await Promise.all(pending);
     expect(errors, `console errors on ${path}`).toEqual([]);
+    // The server names every chunk the page needs, once, so the browser fetches them
+    // while the main module is still compiling.
+    const hints = await page.$$eval('link[rel="preload"][as="fetch"]', (links) =>
+      links.map((link) => new URL((link as HTMLLinkElement).href).pathname),
+    );
+    expect(hints.length, `${path}: each chunk hinted once`).toBe(new Set(hints).size);
+    const chunks = downloads.map((d) => d.url).filter((url) => !url.endsWith("/outrival.wasm"));
+    expect(chunks.filter((url) => !hints.includes(url)), `${path}: chunks fetched without a hint`).toEqual([]);
+    if (chunks.length > 0) {
+      const loader = page.locator('link[rel="modulepreload"][href*="__wasm_split"]');
+      expect(await loader.count(), `${path}: the split loader is hinted once`).toBe(1);
+    }
     return downloads;
   } finally {
     await context.close();
