@@ -57,6 +57,33 @@ test.describe("the admin", () => {
     expect(errors, "console errors on /").toEqual([]);
   });
 
+  test("words typed into the header search before the page hydrates stay, and search", async ({ page }) => {
+    // Hold the WASM back until the words are typed, as a slow phone would.
+    let release!: () => void;
+    const typed = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/*.wasm", async (route) => {
+      await typed;
+      await route.continue();
+    });
+    const errors = watchConsole(page);
+    await page.goto("/search?q=first");
+    const box = page.getByRole("searchbox", { name: "Search competitors and battlecards" });
+    await expect(box).toHaveValue("first");
+    await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
+    await box.fill("typed early");
+    release();
+    await waitForHydration(page);
+    await expect(box, "hydration keeps what was typed").toHaveValue("typed early");
+    await box.press("Enter");
+    await expect(page).toHaveURL("/search?q=typed+early");
+    await expect(page.locator("#search-page-q")).toHaveValue("typed early");
+    // In-app navigation still moves the box with the address.
+    await page.goBack();
+    await expect(page).toHaveURL("/search?q=first");
+    await expect(box).toHaveValue("first");
+    expect(errors, "console errors while searching").toEqual([]);
+  });
+
   test("moving between pages happens in the page, without errors", async ({ page }) => {
     const errors = watchConsole(page);
     await open(page, "/");

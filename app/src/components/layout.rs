@@ -99,22 +99,35 @@ fn NavLink(href: &'static str, #[prop(optional)] exact: bool, children: Children
 }
 
 /// The one search box in the header: competitors, cards and the text inside them.
+/// It shows the query of the search page, and is empty elsewhere. Words typed before
+/// the page hydrated stay: the box follows the address only once it changes after
+/// hydration, never at hydration itself (as `prop:value` would, wiping what a rep on
+/// a slow phone already typed).
 #[component]
 fn HeaderSearch() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let location = use_location();
-    let current = move || {
+    let current = Memo::new(move |_| {
         if location.pathname.with(|p| p == "/search") {
             query.read().get("q").unwrap_or_default()
         } else {
             String::new()
         }
-    };
+    });
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |hydrated: Option<()>| {
+        let value = current.get();
+        if hydrated.is_some() {
+            if let Some(input) = input.get_untracked() {
+                input.set_value(&value);
+            }
+        }
+    });
     view! {
         <form method="get" action="/search" class="header-search" role="search">
             <label for="header-q" class="visually-hidden">"Search competitors and battlecards"</label>
             <input id="header-q" type="search" name="q" placeholder="Search cards, objections…" maxlength="200"
-                prop:value=current autocomplete="off"/>
+                value=current.get_untracked() node_ref=input autocomplete="off"/>
         </form>
     }
 }
