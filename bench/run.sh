@@ -597,7 +597,7 @@ for f in "$WASM_FILE" outrival.js outrival.css; do
     R[asset:$f:raw]=$(wc -c <"$PKG/$f" | tr -d ' ')
     R[asset:$f:gzip]=$(gzip -9 -c "$PKG/$f" | wc -c | tr -d ' ')
 done
-# The split build's page chunks, all together (each page loads only its own).
+# The split build's island chunks, all together (each page loads only its islands').
 CHUNKS_RAW=$(find "$PKG" -name '*.wasm' ! -name "$WASM_FILE" -exec cat {} + | wc -c | tr -d ' ')
 CHUNKS_GZ=$(find "$PKG" -name '*.wasm' ! -name "$WASM_FILE" -exec gzip -9 -c {} + | wc -c | tr -d ' ')
 CHUNKS_COUNT=$(find "$PKG" -name '*.wasm' ! -name "$WASM_FILE" | wc -l | tr -d ' ')
@@ -668,7 +668,7 @@ WASM_GZ=${R[asset:$WASM_FILE:gzip]}
 result=FAIL
 (( WASM_GZ < TARGET_WASM_GZIP_KB * 1024 )) && result=PASS
 add_target "wasm_gzip_kib" "" "Common WASM ($WASM_FILE, loaded by every page) gzip -9 < $TARGET_WASM_GZIP_KB KiB" "$TARGET_WASM_GZIP_KB" \
-    "$(awk -v b="$WASM_GZ" 'BEGIN { printf "%.1f KiB", b / 1024 }'); page chunks: $CHUNKS_COUNT files, $(awk -v b="$CHUNKS_GZ" 'BEGIN { printf "%.1f KiB", b / 1024 }') gzip -9 in all ($CHUNKS_RAW bytes raw); per page: bench/bundle.sh" "$result" "$WASM_WARNING"
+    "$(awk -v b="$WASM_GZ" 'BEGIN { printf "%.1f KiB", b / 1024 }'); island chunks: $CHUNKS_COUNT files, $(awk -v b="$CHUNKS_GZ" 'BEGIN { printf "%.1f KiB", b / 1024 }') gzip -9 in all ($CHUNKS_RAW bytes raw); per page: bench/bundle.sh" "$result" "$WASM_WARNING"
 
 result=FAIL note=""
 (( EXPORT_MAX < TARGET_EXPORT_MS )) && result=PASS

@@ -44,7 +44,7 @@ ensure_build_tools() {
 }
 
 # The release build of the server and the browser bundle. `--split` cuts the bundle into
-# the code every page needs and one chunk per page (see app/src/routes.rs).
+# the code every page needs and one chunk per lazy island (see app/src/preload.rs).
 build_release() {
   cargo leptos build --release --split "$@"
 }

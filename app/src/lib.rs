@@ -8,19 +8,18 @@ pub mod components;
 pub mod error;
 pub mod live;
 pub mod pages;
-mod preload;
-pub mod routes;
+pub mod preload;
 
 use domain::types::Viewer;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, Lazy, SsrMode};
+use leptos_router::{path, SsrMode};
 
-use crate::api::auth::{whoami, Logout};
+use crate::api::auth::whoami;
 use crate::components::layout::TopBar;
 use crate::error::AppError;
-use crate::pages::not_found;
+use crate::pages::*;
 
 /// Paths anyone may open without signing in. The server redirects every other page
 /// to the sign-in form when there is no session.
@@ -31,20 +30,9 @@ pub fn is_public_page(path: &str) -> bool {
     PUBLIC_PAGES.contains(&path.trim_end_matches('/'))
 }
 
-/// The signed-in person for the whole page (refetched after sign-in and sign-out).
+/// The signed-in person, read once per page on the server.
 #[derive(Clone, Copy)]
 pub struct Me(pub Resource<Result<Option<Viewer>, AppError>>);
-
-impl Me {
-    /// Reloads the signed-in person once `succeeded` turns true (after a sign-in).
-    pub fn refetch_after(self, succeeded: impl Fn() -> bool + Send + Sync + 'static) {
-        Effect::new(move |_| {
-            if succeeded() {
-                self.0.refetch();
-            }
-        });
-    }
-}
 
 /// The document title for a page. Leptos writes `<title>` text unescaped on the server,
 /// and names come from users, so `<` is swapped for a look-alike that cannot end the
@@ -60,6 +48,11 @@ fn page_title(page: String) -> String {
 
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Only islands hydrate: the rest of the page sends no data or markers for it.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    preload::provide_chunk_hints(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -68,12 +61,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.ico"/>
-                <HydrationScripts options/>
+                <preload::IslandScripts options/>
                 <MetaTags/>
             </head>
             <body>
                 <App/>
-                <preload::ChunkPreloads/>
             </body>
         </html>
     }
@@ -92,42 +84,58 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Everything inside the router: the top bar and the routes. Sign-in and sign-up
-/// actions live in their pages, where `<Routes>` provides a plain-form error that
-/// came back in the URL; after success they refetch `Me`.
+/// Everything inside the router: the top bar and the routes. Pages are rendered on
+/// the server only; the parts of a page that answer input in place are islands (see
+/// `preload`), and every link loads the next page from the server.
 #[component]
 fn Frame() -> impl IntoView {
-    let logout = ServerAction::<Logout>::new();
-    provide_context(logout);
-    let me = Resource::new(move || logout.version().get(), |_| whoami());
+    let me = Resource::new(|| (), |_| whoami());
     provide_context(Me(me));
-    live::provide_live(move || matches!(me.get(), Some(Ok(Some(_)))));
 
     view! {
             <TopBar/>
-            <live::Notifications/>
             <main id="main" class="container">
                 <Routes fallback=not_found::NotFound>
-                    <Route path=path!("/") view={Lazy::<routes::Dashboard>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view={Lazy::<routes::Login>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/signup") view={Lazy::<routes::Signup>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view={Lazy::<routes::Account>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/search") view={Lazy::<routes::Search>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/competitors") view={Lazy::<routes::Competitors>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/competitors/new") view={Lazy::<routes::NewCompetitor>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/competitors/:id") view={Lazy::<routes::Competitor>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/competitors/:id/edit") view={Lazy::<routes::EditCompetitor>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/competitors/:id/sources/snapshots/:snap") view={Lazy::<routes::Snapshot>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/cards/:id") view={Lazy::<routes::RepView>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/cards/:id/edit") view={Lazy::<routes::Editor>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/cards/:id/history") view={Lazy::<routes::History>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/cards/:id/drafts/:draft") view={Lazy::<routes::Draft>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/jobs") view={Lazy::<routes::Jobs>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/users") view={Lazy::<routes::Users>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/invitations") view={Lazy::<routes::Invitations>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/audit") view={Lazy::<routes::Audit>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/ai") view={Lazy::<routes::AiAdmin>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/") view=dashboard::DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signup") view=auth::SignupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/competitors") view=competitors::list::CompetitorsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/competitors/new") view=competitors::form::NewCompetitorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/competitors/:id") view=competitors::detail::CompetitorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/competitors/:id/edit") view=competitors::form::EditCompetitorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/competitors/:id/sources/snapshots/:snap") view=competitors::snapshot::SnapshotPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cards/:id") view=cards::rep::RepViewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cards/:id/edit") view=cards::editor::EditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cards/:id/history") view=cards::history::HistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cards/:id/drafts/:draft") view=cards::draft::DraftPage ssr=SsrMode::Async/>
+                    <Route path=path!("/jobs") view=jobs::JobsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=admin::users::UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/invitations") view=admin::invitations::InvitationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=admin::audit::AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/ai") view=admin::ai::AiAdminPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
+    }
+}
+
+/// Readies the page for its islands (called once, before they hydrate).
+///
+/// - A server function's redirect (after signing in, say) loads the new page: islands
+///   have no client-side router to do it.
+/// - A form sent before the script loaded, and refused, comes back with the error in
+///   the address (`__err`, `__path`); the server rendered it at the form, and the form's
+///   island starts with it too.
+#[cfg(feature = "hydrate")]
+pub fn start_islands() {
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
+        let _ = window().location().set_href(location);
+    });
+    let search = window().location().search().unwrap_or_default();
+    if let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) {
+        if let (Some(err), Some(path)) = (params.get("__err"), params.get("__path")) {
+            provide_context(leptos::server::ServerActionError::new(&path, &err));
+        }
     }
 }

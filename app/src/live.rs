@@ -1,4 +1,4 @@
-//! The tab's live connection to `/ws`: opened once the person is signed in, reopened
+//! The tab's live connection to `/ws`: opened on every page of a signed-in person, reopened
 //! with growing, jittered delays (1 s doubling to 30 s) when it drops, and not reopened
 //! when the server says the session ended. Events land in signals that components read:
 //! job progress by job id and presence by card id. Announcing a card is remembered and
@@ -147,25 +147,36 @@ fn new_slot() -> SocketSlot {
     StoredValue::new(None)
 }
 
-/// Provides the live connection to the app; it opens once `signed_in` is true.
-pub fn provide_live(signed_in: impl Fn() -> bool + Send + Sync + 'static) -> Live {
-    let live = Live::new();
-    provide_context(live);
-    Effect::new(move |_| {
-        if signed_in() {
-            #[cfg(feature = "hydrate")]
-            client::connect(live);
+/// The tab's live connection. In the browser there is one for the page, shared by its
+/// islands; on the server each caller gets a quiet one, so islands render their state
+/// before any event.
+pub fn use_live() -> Live {
+    #[cfg(feature = "hydrate")]
+    {
+        thread_local! {
+            static LIVE: std::cell::OnceCell<Live> = const { std::cell::OnceCell::new() };
         }
-    });
-    live
+        LIVE.with(|cell| {
+            *cell.get_or_init(|| {
+                // Owned by no island: it lives as long as the page.
+                let owner = Owner::new_root(None);
+                let live = owner.with(Live::new);
+                std::mem::forget(owner);
+                live
+            })
+        })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    Live::new()
 }
 
-/// Notifications that arrived over the live connection, each with a Dismiss button.
-#[component]
-pub fn Notifications() -> impl IntoView {
-    let Some(live) = use_live() else {
-        return ().into_any();
-    };
+/// Notifications that arrive over the live connection, each with a Dismiss button. On
+/// every page of a signed-in person; it opens the connection.
+#[island]
+pub fn LiveNotifications() -> impl IntoView {
+    let live = use_live();
+    #[cfg(feature = "hydrate")]
+    client::connect(live);
     view! {
         // A live region without the `status` role: pages have their own status lines.
         <div class="toasts" aria-live="polite">
@@ -180,11 +191,6 @@ pub fn Notifications() -> impl IntoView {
             </For>
         </div>
     }
-    .into_any()
-}
-
-pub fn use_live() -> Option<Live> {
-    use_context::<Live>()
 }
 
 #[cfg(feature = "hydrate")]

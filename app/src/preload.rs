@@ -1,58 +1,101 @@
-//! The `<link rel="preload">` hints for the WASM chunks a server-rendered page needs,
-//! so the browser fetches them while the main bundle is still compiling.
+//! How a page's code reaches the browser. Pages are rendered on the server only; the
+//! parts that answer input in place are Leptos islands (`#[island]`). The browser
+//! bundle holds the islands every page may show (the menu, live notifications), and each
+//! larger island is a WASM chunk of its own (`#[island(lazy)]`, built with
+//! `cargo leptos build --split`), fetched only by a page that shows it.
 //!
-//! leptos_axum writes these hints itself, but as one `leptos_meta::Link` component per
-//! chunk: 54–210 components on every page, about a tenth of the server's time per
-//! request (perf, the sign-in page and the card editor). Here the same hints are written
-//! as one string at the end of the body (`preload` and `modulepreload` links are allowed
-//! there), and the list leptos_axum works from is emptied so it writes nothing. The shell
-//! is rendered on the server only, so nothing here is hydrated.
-use std::collections::HashSet;
+//! Leptos' `HydrationScripts` starts the islands at the browser's next idle moment and
+//! says nothing when they are done; [`IslandScripts`] starts them at once, hydrates
+//! them together (each lazy one as soon as its chunk arrives) and then marks the page
+//! `data-hydrated`, which the browser tests wait for. [`ChunkHints`], placed before a
+//! lazy island, names its chunks, so the browser fetches them while the main module is
+//! still compiling.
+use std::collections::HashMap;
 use std::fmt::Write;
+use std::sync::OnceLock;
 
 use leptos::prelude::*;
 use leptos::tachys::html::InertElement;
-use leptos::{PrefetchLazyFn, WasmSplitManifest};
 
-/// Renders, after the app, the hints for every chunk the rendered routes loaded.
+/// What starts the islands: the bundle's preload links and an inline module script.
 #[component]
-pub fn ChunkPreloads() -> impl IntoView {
-    // The page's root owner: the chunk list is provided there after the app is built.
-    let owner = Owner::current();
-    move || {
-        let html = owner
-            .as_ref()
-            .and_then(|owner| owner.with(preload_links))
-            .unwrap_or_default();
-        InertElement::new(html)
+pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
+    let pkg = format!("/{}", options.site_pkg_dir);
+    let name = options.output_name.to_string();
+    let nonce = leptos::nonce::use_nonce();
+    let script = format!(
+        "({})({:?});",
+        include_str!("islands.js").trim_end(),
+        format!("{pkg}/{name}")
+    );
+    view! {
+        <link rel="modulepreload" href=format!("{pkg}/{name}.js")/>
+        <link rel="preload" href=format!("{pkg}/{name}.wasm") r#as="fetch" r#type="application/wasm" crossorigin=""/>
+        <script type="module" nonce=nonce>{script}</script>
     }
 }
 
-/// Takes the chunks the page loaded and writes their links, or `None` when this is not
-/// a split build (no manifest) or nothing was loaded lazily.
-fn preload_links() -> Option<String> {
-    let loaded = use_context::<PrefetchLazyFn>()?;
-    let manifest = use_context::<WasmSplitManifest>()?;
-    let manifest = manifest.0.try_read_value()?;
-    let (pkg_path, chunks_of, split_js) = &*manifest;
-    let loaded = std::mem::take(&mut *loaded.0.try_write_value()?);
-    if loaded.is_empty() {
-        return None;
-    }
-    let mut seen = HashSet::new();
-    let mut html = String::with_capacity(4096);
-    let chunks = loaded
-        .iter()
-        .flat_map(|key| chunks_of.get(*key).into_iter().flatten());
-    for chunk in chunks.filter(|chunk| seen.insert(chunk.as_str())) {
+/// Where the chunks live, for the hints of one page.
+#[derive(Clone)]
+struct Hinted {
+    pkg: String,
+    manifest: Option<&'static HashMap<String, Vec<String>>>,
+}
+
+/// Readies the chunk hints for one page; call it at the root of the document.
+pub fn provide_chunk_hints(options: &LeptosOptions) {
+    provide_context(Hinted {
+        pkg: format!("/{}", options.site_pkg_dir),
+        manifest: manifest(options),
+    });
+}
+
+/// The `<link rel="preload">` hints for the chunks of the lazy island `island` (its
+/// function name in snake case) and for the split loader. Place it once per page, just
+/// before the (first) island: written in the body, the hints start the downloads while
+/// the main module is still compiling. It keeps no state, because the server may render
+/// a suspended part of the page twice.
+#[component]
+pub fn ChunkHints(island: &'static str) -> impl IntoView {
+    let html = use_context::<Hinted>()
+        .and_then(|hinted| hint_links(island, &hinted))
+        .unwrap_or_default();
+    InertElement::new(html)
+}
+
+/// The split build's manifest: each split function's chunks. `None` when the bundle
+/// is not split (a plain `cargo build`).
+fn manifest(options: &LeptosOptions) -> Option<&'static HashMap<String, Vec<String>>> {
+    static MANIFEST: OnceLock<Option<HashMap<String, Vec<String>>>> = OnceLock::new();
+    MANIFEST
+        .get_or_init(|| {
+            let path = std::path::Path::new(options.site_root.as_ref())
+                .join(options.site_pkg_dir.as_ref())
+                .join("__wasm_split_manifest.json");
+            let text = std::fs::read_to_string(path).ok()?;
+            serde_json::from_str(&text).ok()
+        })
+        .as_ref()
+}
+
+fn hint_links(island: &str, hinted: &Hinted) -> Option<String> {
+    // A lazy island's loader is split as `<name>_loader_<hash of its place>`.
+    let chunks = hinted.manifest?.iter().find_map(|(key, chunks)| {
+        key.strip_prefix(island)
+            .and_then(|rest| rest.strip_prefix("_loader_"))
+            .filter(|hash| hash.bytes().all(|b| b.is_ascii_digit()))
+            .map(|_| chunks)
+    })?;
+    let mut html = format!(
+        r#"<link rel="modulepreload" href="{}/__wasm_split.______________________.js">"#,
+        hinted.pkg
+    );
+    for chunk in chunks {
         let _ = write!(
             html,
-            r#"<link rel="preload" href="{pkg_path}/{chunk}.wasm" as="fetch" type="application/wasm" crossorigin>"#
+            r#"<link rel="preload" href="{}/{chunk}.wasm" as="fetch" type="application/wasm" crossorigin="">"#,
+            hinted.pkg
         );
     }
-    let _ = write!(
-        html,
-        r#"<link rel="modulepreload" href="{pkg_path}/{split_js}" crossorigin>"#
-    );
     Some(html)
 }

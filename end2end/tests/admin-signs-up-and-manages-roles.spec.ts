@@ -40,6 +40,8 @@ for (const [screen, viewport] of [
       await fillSignup(page, admin);
       await page.getByRole("button", { name: "Create account" }).click();
       await expect(page).toHaveURL("/");
+      // The dashboard is a new page: the Menu button answers once it is hydrated.
+      await waitForHydration(page);
       await expect(page.getByRole("heading", { name: `Welcome, ${admin.name}` })).toBeVisible();
       await expect(page.locator("article.stat").filter({ hasText: "Pending invitations" })).toBeVisible();
 
@@ -59,6 +61,7 @@ for (const [screen, viewport] of [
       await waitForHydration(page);
       await submitSignIn(page, admin.email, admin.password);
       await expect(page).toHaveURL("/");
+      await waitForHydration(page);
       await expect(page.getByRole("heading", { name: `Welcome, ${admin.name}` })).toBeVisible();
 
       // Add a colleague as a viewer.

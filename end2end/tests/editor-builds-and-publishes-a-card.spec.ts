@@ -4,7 +4,7 @@
 // Markup typed into a section never becomes live HTML, in the preview or for reps.
 import { expect, test } from "./support/fixtures";
 
-import { ADMIN, ADMIN_STATE, navigateTo, open, uniqueId } from "./support/app";
+import { ADMIN, ADMIN_STATE, navigateTo, open, uniqueId, waitForHydration } from "./support/app";
 import { Editor, createCard, createCompetitor, screenOnly, uniqueCompetitor } from "./support/cards";
 
 test.describe("on a desktop", () => {
@@ -22,6 +22,7 @@ test.describe("on a desktop", () => {
     await expect(page.getByRole("heading", { name: "Competitors", level: 1 })).toBeVisible();
     await page.getByRole("link", { name: "New competitor" }).click();
     await expect(page).toHaveURL("/competitors/new");
+    await waitForHydration(page);
     await expect(page.getByRole("heading", { name: "New competitor", level: 1 })).toBeVisible();
     await page.getByLabel("Name", { exact: true }).fill(name);
     await page.getByLabel("Website", { exact: true }).fill("acme.example.com");
@@ -30,6 +31,7 @@ test.describe("on a desktop", () => {
     await page.getByLabel("Monitoring keywords", { exact: true }).fill(`Acme CRM\nAcme pricing ${id}`);
     await page.getByRole("button", { name: "Add competitor" }).click();
     await expect(page).toHaveURL(/\/competitors\/(?!new$)[^/]+$/);
+    await waitForHydration(page);
     await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
     await expect(page.getByText("Sells a CRM to mid-sized teams.")).toBeVisible();
     await expect(page.getByRole("link", { name: "crm", exact: true })).toBeVisible();
@@ -39,6 +41,8 @@ test.describe("on a desktop", () => {
     await page.getByLabel("New battlecard title").fill(title);
     await page.getByRole("button", { name: "Create battlecard" }).click();
     await expect(page).toHaveURL(/\/cards\/[^/]+\/edit$/);
+    // The editor answers input once its page is hydrated.
+    await waitForHydration(page);
     const cardId = new URL(page.url()).pathname.split("/")[2];
     const editor = new Editor(page);
     await expect(page.getByLabel("Title", { exact: true })).toHaveValue(title);
@@ -117,6 +121,7 @@ test.describe("on a desktop", () => {
     // The history: three versions, the newest published, and what changed in it.
     await editor.bar.getByRole("link", { name: "History" }).click();
     await expect(page).toHaveURL(`/cards/${cardId}/history`);
+    await waitForHydration(page);
     await expect(page.getByRole("heading", { name: "History", level: 1 })).toBeVisible();
     const versions = page.getByRole("region", { name: "Versions" }).getByRole("listitem");
     await expect(versions).toHaveCount(3);

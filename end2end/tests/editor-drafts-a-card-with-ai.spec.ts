@@ -7,7 +7,7 @@
 import type { Page } from "@playwright/test";
 
 import { expect, test } from "./support/fixtures";
-import { ADMIN, ADMIN_STATE, DESKTOP, PHONE, newPerson, open, signIn, uniqueId } from "./support/app";
+import { ADMIN, ADMIN_STATE, DESKTOP, PHONE, newPerson, open, signIn, uniqueId, waitForHydration } from "./support/app";
 import { Editor, createCard, createCompetitor, createPersonViaApi, expectNoHorizontalScroll, screenOnly } from "./support/cards";
 
 const NOTES = [
@@ -62,6 +62,7 @@ test.describe("on a desktop", () => {
       await expect(panel.locator(".job")).toContainText("every citation checked against its page");
       await panel.getByRole("link", { name: "Review the draft" }).click();
       await expect(page.getByRole("heading", { name: "AI draft", level: 1 })).toBeVisible();
+      await waitForHydration(page);
       await expect(page.locator(".claim-summary")).toContainText("Every citation was found in its stored page.");
       const pricingClaim = page.locator("li.claim").filter({ hasText: "$25 per user per month" }).first();
       await expect(pricingClaim.getByText("Verified", { exact: true })).toBeVisible();
@@ -75,11 +76,16 @@ test.describe("on a desktop", () => {
       await expect(page.getByRole("heading", { name: "Pricing page", level: 1 })).toBeVisible();
       await expect(page.locator("mark#cited")).toHaveText(quote);
       await page.goBack();
+      await expect(page.getByRole("heading", { name: "AI draft", level: 1 })).toBeVisible();
+      await waitForHydration(page);
 
       // Accepting makes the next version of the card.
       await page.getByRole("button", { name: "Accept as new version" }).click();
       await expect(page.getByRole("status").filter({ hasText: "Accepted as a new version" })).toBeVisible();
       await page.getByRole("link", { name: "Open the editor" }).click();
+      await expect(page).toHaveURL(`/cards/${cardId}/edit`);
+      // The editor answers input (the AI panel below) once its page is hydrated.
+      await waitForHydration(page);
       await expect(editor.section("Pricing")).toHaveValue(/\$25 per user per month/);
       await expect(editor.section("Weaknesses")).toHaveValue(/Customer support is slow to respond/);
       await expect(page.locator(".unverified-warning")).toHaveCount(0);
@@ -96,6 +102,7 @@ test.describe("on a desktop", () => {
 
       // The invented quote is marked and explained; the real one checks out.
       await expect(page.locator(".claim-summary")).toContainText("1 could not be verified");
+      await waitForHydration(page);
       const invented = page.locator("li.claim.unverified");
       await expect(invented).toHaveCount(1);
       await expect(invented).toContainText("lifetime free plan");
@@ -103,6 +110,8 @@ test.describe("on a desktop", () => {
       await expect(invented).toContainText("These words are not in the stored page.");
       await page.getByRole("button", { name: "Accept as new version" }).click();
       await page.getByRole("link", { name: "Open the editor" }).click();
+      await expect(page).toHaveURL(`/cards/${cardId}/edit`);
+      await waitForHydration(page);
 
       // Publishing is refused until the editor overrides.
       await expect(page.locator(".unverified-warning")).toContainText("1 AI claim on this version could not be verified.");
@@ -149,6 +158,7 @@ test.describe("on a phone", () => {
       await expect(panel.getByLabel("Provider for this request"), "only admins choose the provider").toHaveCount(0);
       await panel.getByRole("link", { name: "Review the draft" }).click();
       await expect(page.getByRole("heading", { name: "AI draft", level: 1 })).toBeVisible();
+      await waitForHydration(page);
       await expectNoHorizontalScroll(page, "the draft review");
       const citation = page.locator("details.citation").first();
       await citation.locator("summary").tap();

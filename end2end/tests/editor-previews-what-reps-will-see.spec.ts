@@ -4,7 +4,7 @@
 // stays out of everything the rep sees of the card.
 import { expect, test } from "./support/fixtures";
 
-import { newPerson, open, signIn } from "./support/app";
+import { newPerson, open, signIn, waitForHydration } from "./support/app";
 import { Editor, createPersonViaApi, expectNoHorizontalScroll, prepareCard, uniqueWord } from "./support/cards";
 
 for (const screen of ["desktop", "phone"] as const) {
@@ -23,6 +23,7 @@ for (const screen of ["desktop", "phone"] as const) {
       const editor = await createPersonViaApi(newPerson("preview-editor", "editor"));
       await signIn(page, editor.email, editor.password);
       await page.goto(`/cards/${card.cardId}`);
+      await waitForHydration(page);
       await expect(page.getByRole("status").filter({ hasText: "Not published" })).toContainText(
         "this is what reps will see",
       );

@@ -24,7 +24,7 @@ test.describe("signed in", () => {
     });
   }
 
-  test("following an in-app link to an unknown page shows the not-found page", async ({ page }) => {
+  test("following a link on a page to an unknown page shows the not-found page", async ({ page }) => {
     await open(page, "/");
     await page.evaluate(() => {
       const link = document.createElement("a");

@@ -1,7 +1,7 @@
 // Someone changes their password on the account page and signs in with the new one.
 import { expect, test } from "./support/fixtures";
 
-import { createPerson, newPerson, open, signIn, signOut, submitSignIn } from "./support/app";
+import { createPerson, newPerson, open, signIn, signOut, submitSignIn, waitForHydration } from "./support/app";
 
 test("a person changes their password and signs in with the new one", async ({ page, browser }) => {
   const person = await createPerson(browser, newPerson("changer", "editor"));
@@ -22,6 +22,7 @@ test("a person changes their password and signs in with the new one", async ({ p
   // This session stays signed in.
   await page.reload();
   await expect(page.getByRole("heading", { name: "Your account", level: 1 })).toBeVisible();
+  await waitForHydration(page);
 
   await signOut(page);
   await submitSignIn(page, person.email, person.password);

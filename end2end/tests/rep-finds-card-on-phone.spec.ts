@@ -6,10 +6,10 @@ import type { Page } from "@playwright/test";
 
 import { expect, test } from "./support/fixtures";
 
-import { PHONE, asAdmin, newPerson, open, signIn } from "./support/app";
+import { PHONE, asAdmin, newPerson, open, signIn, waitForHydration } from "./support/app";
 import { Editor, createPersonViaApi, expectNoHorizontalScroll, prepareCard, screenOnly, uniqueWord } from "./support/cards";
 
-/** Types `query` into the header's search box and submits it; waits for the results page. */
+/** Types `query` into the header's search box and submits it; waits for the results page (loaded and hydrated). */
 async function searchFromHeader(page: Page, query: string): Promise<void> {
   const box = page.getByRole("searchbox", { name: "Search competitors and battlecards" });
   await expect(box).toBeVisible();
@@ -17,6 +17,8 @@ async function searchFromHeader(page: Page, query: string): Promise<void> {
   await box.press("Enter");
   await expect(page).toHaveURL(`/search?q=${encodeURIComponent(query)}`);
   await expect(page.getByRole("heading", { name: "Search", level: 1 })).toBeVisible();
+  // The search form is a plain form: its answer is a new page.
+  await waitForHydration(page);
 }
 
 test.describe("on a phone", () => {
@@ -51,6 +53,8 @@ test.describe("on a phone", () => {
     // The hit leads straight to the objection, opened.
     await hits.getByRole("link", { name: `Acme charges no ${word} for connectors.` }).tap();
     await expect(page).toHaveURL(`/cards/${card.cardId}#objection-${objectionId}`);
+    // The rep view is a new page: its buttons answer once it is hydrated.
+    await waitForHydration(page);
     const objection = page.locator(`details#objection-${objectionId}`);
     await expect(objection).toHaveJSProperty("open", true);
     await expect(objection.locator("strong")).toHaveText("every connector");

@@ -97,10 +97,18 @@ pub async fn restore_version(
 ) -> Result<SaveOutcome, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
-    Ok(services()?
+    let outcome = services()?
         .battlecards()
         .restore(&user, &id, version, base_version)
-        .await?)
+        .await?;
+    // A plain form from the history page comes back to it, saying what happened.
+    match &outcome {
+        SaveOutcome::Saved { version, .. } => {
+            leptos_axum::redirect(&format!("/cards/{id}/history?restored={version}"))
+        }
+        SaveOutcome::Conflict(_) => leptos_axum::redirect(&format!("/cards/{id}/history?stale=1")),
+    }
+    Ok(outcome)
 }
 
 /// Puts the objections in a new order: `order` must list every objection id once.
@@ -138,7 +146,13 @@ pub async fn send_feedback(
         .battlecards()
         .feedback(&user, &card_id, &objection_id, helpful, &comment)
         .await
-        .map_err(|e| AppError::from(e).keep("comment", &comment))?;
+        .map_err(|e| {
+            AppError::from(e)
+                .keep("comment", &comment)
+                .keep("objection_id", objection_id.as_ref())
+        })?;
+    // The rep view's form comes back to the answer it rated, which shows the vote.
+    leptos_axum::redirect(&format!("/cards/{card_id}#objection-{objection_id}"));
     Ok(helpful)
 }
 

@@ -42,7 +42,7 @@ pub fn job_now(job: JobView, on_finish: Option<Callback<JobState>>) -> Signal<Jo
         let id = id.clone();
         move || {
             let mut now = polled.get();
-            let Some(l) = live.and_then(|l| l.jobs.with(|jobs| jobs.get(&id).cloned())) else {
+            let Some(l) = live.jobs.with(|jobs| jobs.get(&id).cloned()) else {
                 return now;
             };
             if now.state.is_finished() {
@@ -66,7 +66,7 @@ pub fn job_now(job: JobView, on_finish: Option<Callback<JobState>>) -> Signal<Jo
     // A poll when live updates are not flowing (socket down, or an event missed).
     #[cfg(feature = "hydrate")]
     {
-        let connected = live.map(|l| l.connected);
+        let connected = live.connected;
         let poll = move || {
             let id = id.clone();
             leptos::task::spawn_local(async move {
@@ -77,7 +77,7 @@ pub fn job_now(job: JobView, on_finish: Option<Callback<JobState>>) -> Signal<Jo
         };
         let handle = set_interval_with_handle(
             move || {
-                let quiet = connected.is_none_or(|c| !c.get_untracked());
+                let quiet = !connected.get_untracked();
                 if !polled.get_untracked().state.is_finished()
                     && (quiet || now.get_untracked().state.is_finished())
                 {
@@ -151,4 +151,10 @@ pub fn JobProgress(
             })}
         </div>
     }
+}
+
+/// [`JobProgress`] on a page rendered by the server (the jobs list).
+#[island(lazy)]
+pub fn JobCard(job: JobView) -> impl IntoView {
+    view! { <JobProgress job/> }
 }

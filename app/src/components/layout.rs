@@ -1,15 +1,28 @@
-//! The page frame: top bar with the brand, navigation (a menu under 640 px) and the
-//! signed-in person's name with a sign-out button.
+//! The page frame: top bar with the brand, the search box, navigation (a menu under
+//! 640 px; an island, like the live notifications beside it) and the signed-in person's
+//! name with a sign-out button.
 use domain::types::{Role, Viewer};
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::api::auth::Logout;
+use crate::live::LiveNotifications;
 use crate::Me;
 
 #[component]
 pub fn TopBar() -> impl IntoView {
     let me = expect_context::<Me>();
+    let path = use_location().pathname.get_untracked();
+    // The search box shows the search page's query, and is empty elsewhere.
+    let searched = if path == "/search" {
+        use_query_map()
+            .read_untracked()
+            .get("q")
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
     view! {
         <header class="topbar">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -18,26 +31,27 @@ pub fn TopBar() -> impl IntoView {
                 <span>"Outrival"</span>
             </a>
             <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
+                {move || {
+                    let (path, searched) = (path.clone(), searched.clone());
+                    Suspend::new(async move {
                     match me.0.await {
-                        Ok(Some(user)) => view! { <HeaderSearch/><Navigation user/> }.into_any(),
+                        Ok(Some(user)) => {
+                            view! { <HeaderSearch value=searched/><Navigation user path/><LiveNotifications/> }.into_any()
+                        }
                         _ => ().into_any(),
                     }
-                })}
+                })}}
             </Transition>
         </header>
     }
 }
 
-#[component]
-fn Navigation(user: Viewer) -> impl IntoView {
-    let logout = expect_context::<ServerAction<Logout>>();
+/// The main navigation, `path` being the page it is on. Signing out is a plain form:
+/// the server ends the session and sends the browser to the sign-in page.
+#[island]
+fn Navigation(user: Viewer, path: String) -> impl IntoView {
     let open = RwSignal::new(false);
-    let location = use_location();
-    Effect::new(move |_| {
-        location.pathname.track();
-        open.set(false);
-    });
+    let current = StoredValue::new(path);
     let is_admin = user.role == Role::Admin;
     view! {
         <button
@@ -58,76 +72,54 @@ fn Navigation(user: Viewer) -> impl IntoView {
             aria-label="Main"
             on:click=move |_| open.set(false)
         >
-            <NavLink href="/" exact=true>"Dashboard"</NavLink>
-            <NavLink href="/competitors">"Competitors"</NavLink>
-            <NavLink href="/jobs">"Jobs"</NavLink>
+            <NavLink href="/" current exact=true>"Dashboard"</NavLink>
+            <NavLink href="/competitors" current>"Competitors"</NavLink>
+            <NavLink href="/jobs" current>"Jobs"</NavLink>
             {is_admin.then(|| view! {
-                <NavLink href="/admin/users">"Users"</NavLink>
-                <NavLink href="/admin/invitations">"Invitations"</NavLink>
-                <NavLink href="/admin/audit">"Audit log"</NavLink>
-                <NavLink href="/admin/ai">"AI"</NavLink>
+                <NavLink href="/admin/users" current>"Users"</NavLink>
+                <NavLink href="/admin/invitations" current>"Invitations"</NavLink>
+                <NavLink href="/admin/audit" current>"Audit log"</NavLink>
+                <NavLink href="/admin/ai" current>"AI"</NavLink>
             })}
-            <NavLink href="/account">"Account"</NavLink>
+            <NavLink href="/account" current>"Account"</NavLink>
             <div class="nav-user">
                 <span class="nav-user-name" title=user.email.clone()>
                     {user.name.clone()}
                     <span class="role-badge">{user.role.label()}</span>
                 </span>
-                <ActionForm action=logout>
+                <form method="post" action=Logout::url()>
                     <button type="submit" class="button secondary small">"Sign out"</button>
-                </ActionForm>
+                </form>
             </div>
         </nav>
     }
 }
 
 /// A navigation link marked `aria-current="page"` on its own page (and, unless
-/// `exact`, below it). The router still handles the click in the browser; this is a
-/// plain `<a>` because the router's `<A>` costs a reactive route match per link on
-/// every server render.
+/// `exact`, below it).
 #[component]
-fn NavLink(href: &'static str, #[prop(optional)] exact: bool, children: Children) -> impl IntoView {
-    let pathname = use_location().pathname;
-    let current = move || {
-        pathname.with(|path| {
-            let here = path == href
-                || (!exact && path.starts_with(href) && path[href.len()..].starts_with('/'));
-            here.then_some("page")
-        })
-    };
-    view! { <a href=href aria-current=current>{children()}</a> }
+fn NavLink(
+    href: &'static str,
+    current: StoredValue<String>,
+    #[prop(optional)] exact: bool,
+    children: Children,
+) -> impl IntoView {
+    let here = current.with_value(|path| {
+        path == href || (!exact && path.starts_with(href) && path[href.len()..].starts_with('/'))
+    });
+    view! { <a href=href aria-current=here.then_some("page")>{children()}</a> }
 }
 
 /// The one search box in the header: competitors, cards and the text inside them.
-/// It shows the query of the search page, and is empty elsewhere. Words typed before
-/// the page hydrated stay: the box follows the address only once it changes after
-/// hydration, never at hydration itself (as `prop:value` would, wiping what a rep on
-/// a slow phone already typed).
+/// A plain form: it works before the page's script has loaded, and nothing a rep types
+/// is ever replaced.
 #[component]
-fn HeaderSearch() -> impl IntoView {
-    let query = leptos_router::hooks::use_query_map();
-    let location = use_location();
-    let current = Memo::new(move |_| {
-        if location.pathname.with(|p| p == "/search") {
-            query.read().get("q").unwrap_or_default()
-        } else {
-            String::new()
-        }
-    });
-    let input = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |hydrated: Option<()>| {
-        let value = current.get();
-        if hydrated.is_some() {
-            if let Some(input) = input.get_untracked() {
-                input.set_value(&value);
-            }
-        }
-    });
+fn HeaderSearch(value: String) -> impl IntoView {
     view! {
         <form method="get" action="/search" class="header-search" role="search">
             <label for="header-q" class="visually-hidden">"Search competitors and battlecards"</label>
             <input id="header-q" type="search" name="q" placeholder="Search cards, objections…" maxlength="200"
-                value=current.get_untracked() node_ref=input autocomplete="off"/>
+                value=value autocomplete="off"/>
         </form>
     }
 }

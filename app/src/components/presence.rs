@@ -1,17 +1,14 @@
 //! "Dana is editing · Ann is viewing": who else has this card open right now. The tab
 //! announces the card over the live connection when shown and leaves when closed.
-use domain::types::CardId;
+use domain::types::{CardId, UserId};
 use leptos::prelude::*;
 
 use crate::live::use_live;
-use crate::Me;
 
-#[component]
-pub fn PresenceBar(card_id: CardId, editing: bool) -> impl IntoView {
-    let Some(live) = use_live() else {
-        return ().into_any();
-    };
-    let me = use_context::<Me>();
+/// Who else is on card `card_id`; `me` is the person looking, left out of the list.
+#[island]
+pub fn PresenceBar(card_id: CardId, editing: bool, me: Option<UserId>) -> impl IntoView {
+    let live = use_live();
     #[cfg(not(feature = "hydrate"))]
     let _ = editing;
     #[cfg(feature = "hydrate")]
@@ -21,17 +18,12 @@ pub fn PresenceBar(card_id: CardId, editing: bool) -> impl IntoView {
         on_cleanup(move || live.watch(None, false));
     }
     let others = Memo::new(move |_| {
-        let my_id = me
-            .and_then(|m| m.0.get())
-            .and_then(Result::ok)
-            .flatten()
-            .map(|v| v.id);
         live.presence.with(|p| {
             p.get(&card_id)
                 .map(|people| {
                     people
                         .iter()
-                        .filter(|p| Some(&p.user_id) != my_id.as_ref())
+                        .filter(|p| Some(&p.user_id) != me.as_ref())
                         .map(|p| {
                             format!(
                                 "{} is {}",
@@ -52,5 +44,4 @@ pub fn PresenceBar(card_id: CardId, editing: bool) -> impl IntoView {
             }}
         </p>
     }
-    .into_any()
 }

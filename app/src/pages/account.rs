@@ -6,22 +6,12 @@ use leptos_meta::Title;
 use crate::api::auth::ChangePassword;
 use crate::components::error::FormAlert;
 use crate::components::form::{last_error, Field};
+use crate::preload::ChunkHints;
 use crate::Me;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let me = expect_context::<Me>();
-    let change = ServerAction::<ChangePassword>::new();
-    let error = last_error(change.value());
-    let done = move || matches!(change.value().get(), Some(Ok(())));
-    let form = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if done() {
-            if let Some(form) = form.get() {
-                form.reset();
-            }
-        }
-    });
     view! {
         <Title text="Your account"/>
         <div class="page-head"><h1>"Your account"</h1></div>
@@ -40,6 +30,27 @@ pub fn AccountPage() -> impl IntoView {
                     })}
                 </Suspense>
             </section>
+            <ChunkHints island="change_password_form"/>
+            <ChangePasswordForm/>
+        </div>
+    }
+}
+
+/// Changing the password; the form empties and says so when it worked.
+#[island(lazy)]
+fn ChangePasswordForm() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let error = last_error(change.value());
+    let done = move || matches!(change.value().get(), Some(Ok(())));
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if done() {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
+    view! {
             <section class="panel">
                 <h2>"Change password"</h2>
                 <p class="muted small">"Changing it signs you out on every other device."</p>
@@ -62,6 +73,5 @@ pub fn AccountPage() -> impl IntoView {
                     </button>
                 </ActionForm>
             </section>
-        </div>
     }
 }

@@ -1,5 +1,5 @@
 //! Sign-in and sign-up. Both are plain HTML forms that work before (or without) the
-//! WASM bundle and become in-page submissions once it loads.
+//! WASM bundle; sign-up becomes an in-page submission once its island has loaded.
 use domain::types::{limits, Role, SignupContext, SignupMode};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -8,20 +8,32 @@ use leptos_router::hooks::use_query_map;
 use crate::api::auth::{load_signup_context, Login, Signup};
 use crate::components::error::{ErrorPanel, FormAlert};
 use crate::components::form::{last_error, Field};
-use crate::Me;
+use crate::preload::ChunkHints;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let login = ServerAction::<Login>::new();
-    expect_context::<Me>().refetch_after(move || matches!(login.value().get(), Some(Ok(()))));
-    let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
-    let error = last_error(login.value());
+    let next = use_query_map()
+        .read_untracked()
+        .get("next")
+        .unwrap_or_default();
     view! {
         <Title text="Sign in"/>
         <section class="auth-card">
             <h1>"Sign in"</h1>
             <p class="muted">"Battlecards, competitor intelligence and what wins deals."</p>
+            <LoginForm next/>
+            <p class="muted center">"No account yet? " <a href="/signup">"Create one"</a></p>
+        </section>
+    }
+}
+
+/// The sign-in form; `next` is where to go after signing in. A plain form: the server
+/// answers with the next page, or with this one showing the error and the email.
+#[component]
+fn LoginForm(next: String) -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let error = last_error(login.value());
+    view! {
             <FormAlert error/>
             <ActionForm action=login>
                 <input type="hidden" name="next" value=next/>
@@ -33,36 +45,41 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </ActionForm>
-            <p class="muted center">"No account yet? " <a href="/signup">"Create one"</a></p>
-        </section>
     }
 }
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
-    let query = use_query_map();
-    let invite = move || query.read().get("invite");
-    let context = Resource::new(invite, load_signup_context);
+    let invite = use_query_map().read_untracked().get("invite");
+    let context = Resource::new(
+        {
+            let invite = invite.clone();
+            move || invite.clone()
+        },
+        load_signup_context,
+    );
     view! {
         <Title text="Create your account"/>
         <section class="auth-card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let token = invite();
-                    match context.await {
-                        Ok(ctx) => view! { <SignupForm ctx token/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                    }
-                })}
+                {move || {
+                    let token = invite.clone();
+                    Suspend::new(async move {
+                        match context.await {
+                            Ok(ctx) => view! { <ChunkHints island="signup_form"/><SignupForm ctx token/> }.into_any(),
+                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        }
+                    })
+                }}
             </Suspense>
         </section>
     }
 }
 
-#[component]
+/// The sign-up form for what `ctx` allows, with the invitation `token` from the link.
+#[island(lazy)]
 fn SignupForm(ctx: SignupContext, token: Option<String>) -> impl IntoView {
     let signup = ServerAction::<Signup>::new();
-    expect_context::<Me>().refetch_after(move || matches!(signup.value().get(), Some(Ok(()))));
     let error = last_error(signup.value());
     let (heading, intro) = if ctx.first_user {
         (

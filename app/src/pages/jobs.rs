@@ -8,7 +8,8 @@ use leptos_router::hooks::use_query_map;
 use crate::api::sources::list_jobs;
 use crate::components::error::ErrorPanel;
 use crate::components::format::{duration_words, format_time};
-use crate::components::job::JobProgress;
+use crate::components::job::JobCard;
+use crate::preload::ChunkHints;
 
 #[component]
 pub fn JobsPage() -> impl IntoView {
@@ -53,7 +54,12 @@ fn Jobs(list: JobList) -> impl IntoView {
         {if list.jobs.is_empty() {
             view! { <p class="muted">"No jobs yet. Fetching a source or asking for an AI draft starts one."</p> }.into_any()
         } else {
-            view! { <ul class="job-list">{list.jobs.into_iter().map(|job| view! { <li><JobRow job/></li> }).collect_view()}</ul> }.into_any()
+            // Running jobs are live islands: one set of chunk hints for all of them.
+            let running = list.jobs.iter().any(|job| !job.state.is_finished());
+            view! {
+                {running.then(|| view! { <ChunkHints island="job_card"/> })}
+                <ul class="job-list">{list.jobs.into_iter().map(|job| view! { <li><JobRow job/></li> }).collect_view()}</ul>
+            }.into_any()
         }}
     }
 }
@@ -61,7 +67,7 @@ fn Jobs(list: JobList) -> impl IntoView {
 #[component]
 fn JobRow(job: JobView) -> impl IntoView {
     if !job.state.is_finished() {
-        return view! { <JobProgress job/> }.into_any();
+        return view! { <JobCard job/> }.into_any();
     }
     let message = job.last_error.clone().unwrap_or_else(|| job.step.clone());
     let owner = job

@@ -33,7 +33,12 @@ export function uniqueEmail(prefix: string): string {
   return `${prefix}-${uniqueId()}@example.com`;
 }
 
-/** Resolves once the WASM bundle has hydrated the page (the app sets this marker). */
+/**
+ * Resolves once the WASM bundle has hydrated the page's islands (the app sets this
+ * marker). Every link and every plain form loads a new page from the server, so after
+ * one, first check something that proves the new page is there (its address, say), so
+ * the marker is not read from the old page, then wait for this before using the page.
+ */
 export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
 }
@@ -51,19 +56,25 @@ export function pathOf(page: Page): string {
   return url.pathname + url.search;
 }
 
-/** Fills and submits the sign-in form on the current page (already at /login). */
+/**
+ * Fills and submits the sign-in form on the current page (already at /login). It does
+ * not wait: a refused sign-in stays on the page, an accepted one loads the next page, so
+ * the caller checks where it ended up (and waits for hydration before using that page).
+ */
 export async function submitSignIn(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-/** Signs in through the form and waits for the dashboard. */
+/** Signs in through the form and waits for the dashboard (loaded and hydrated). */
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await open(page, "/login");
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await submitSignIn(page, email, password);
   await expect(page).toHaveURL("/");
+  // Signing in loads the dashboard as a new page: wait until its islands answer.
+  await waitForHydration(page);
   await expect(page.getByRole("heading", { name: /^Welcome, / })).toBeVisible();
 }
 
@@ -82,18 +93,23 @@ export async function revealNavigation(page: Page): Promise<void> {
   await expect(page.locator("nav#primary-nav")).toBeVisible();
 }
 
-/** Follows a link of the main navigation (opening the menu first on a phone). */
+/**
+ * Follows a link of the main navigation (opening the menu first on a phone) and waits
+ * until the new page, loaded from the server, is hydrated.
+ */
 export async function navigateTo(page: Page, linkName: string, path: string): Promise<void> {
   await revealNavigation(page);
   await page.locator("nav#primary-nav").getByRole("link", { name: linkName, exact: true }).click();
   await expect(page).toHaveURL(path);
+  await waitForHydration(page);
 }
 
-/** Signs out with the top bar's button and waits for the sign-in page. */
+/** Signs out with the top bar's button and waits for the sign-in page (loaded and hydrated). */
 export async function signOut(page: Page): Promise<void> {
   await revealNavigation(page);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL("/login");
+  await waitForHydration(page);
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
 }
 

@@ -4,7 +4,7 @@
 import { request as playwrightRequest, type Browser, type Locator, type Page } from "@playwright/test";
 
 import { expect, test } from "./fixtures";
-import { ADMIN_STATE, DESKTOP, PHONE, asAdmin, open, uniqueId, type Person } from "./app";
+import { ADMIN_STATE, DESKTOP, PHONE, asAdmin, open, uniqueId, waitForHydration, type Person } from "./app";
 
 /**
  * Runs the calling describe block only at one screen size. The config has a single
@@ -60,14 +60,16 @@ export async function fillCompetitorForm(page: Page, competitor: CompetitorInput
   if (competitor.keywords !== undefined) await page.getByLabel("Monitoring keywords", { exact: true }).fill(competitor.keywords);
 }
 
-/** Waits for the competitor page of `name` and returns its id (from the address). */
+/** Waits for the competitor page of `name` (loaded and hydrated) and returns its id (from the address). */
 export async function competitorPageId(page: Page, name: string): Promise<string> {
   await expect(page).toHaveURL(/\/competitors\/(?!new$)[^/?#]+$/);
   await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  // The form's answer loads the competitor page anew: wait until its islands answer.
+  await waitForHydration(page);
   return new URL(page.url()).pathname.split("/")[2];
 }
 
-/** On a competitor page: "New battlecard title" → the new card's editor. Returns the card's id. */
+/** On a competitor page: "New battlecard title" → the new card's editor (hydrated). Returns the card's id. */
 export async function createCard(page: Page, competitorId: string, title: string): Promise<string> {
   if (new URL(page.url()).pathname !== `/competitors/${competitorId}`) {
     await open(page, `/competitors/${competitorId}`);
@@ -75,6 +77,8 @@ export async function createCard(page: Page, competitorId: string, title: string
   await page.getByLabel("New battlecard title").fill(title);
   await page.getByRole("button", { name: "Create battlecard" }).click();
   await expect(page).toHaveURL(/\/cards\/[^/]+\/edit$/);
+  // The editor is a new page; its fields answer once it is hydrated.
+  await waitForHydration(page);
   await expect(page.getByLabel("Title", { exact: true })).toHaveValue(title);
   return new URL(page.url()).pathname.split("/")[2];
 }

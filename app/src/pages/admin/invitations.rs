@@ -12,15 +12,19 @@ use crate::components::form::{last_error, Field, SelectField};
 use crate::components::format::{format_date, format_time};
 use crate::components::guard::AdminOnly;
 use crate::components::pager::Pager;
+use crate::preload::ChunkHints;
 
 #[component]
 pub fn InvitationsPage() -> impl IntoView {
-    view! { <AdminOnly><Invitations/></AdminOnly> }
+    let page = page_param().get_untracked();
+    view! { <Title text="Invitations"/><AdminOnly><ChunkHints island="invitations"/><Invitations page/></AdminOnly> }
 }
 
-#[component]
-fn Invitations() -> impl IntoView {
-    let page = page_param();
+/// Creating links (shown once), revoking them and the sign-up policy, all answering in
+/// place; `page` comes from the address.
+#[island(lazy)]
+fn Invitations(page: u32) -> impl IntoView {
+    let page = Memo::new(move |_| page);
     let create = ServerAction::<CreateInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
     let set_mode = ServerAction::<SetSignupMode>::new();
@@ -32,7 +36,6 @@ fn Invitations() -> impl IntoView {
     let create_error = last_error(create.value());
     let created = move || create.value().get().and_then(Result::ok);
     view! {
-        <Title text="Invitations"/>
         <div class="page-head"><h1>"Invitations"</h1></div>
         <div class="columns">
             <section class="panel">

@@ -12,17 +12,24 @@ use crate::components::format::{format_date, format_time};
 use crate::components::guard::AdminOnly;
 use crate::components::pager::Pager;
 use crate::pages::urlencode;
+use crate::preload::ChunkHints;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    view! { <AdminOnly><Users/></AdminOnly> }
+    let q = use_query_map()
+        .read_untracked()
+        .get("q")
+        .unwrap_or_default();
+    let page = page_param().get_untracked();
+    view! { <Title text="Users"/><AdminOnly><ChunkHints island="users"/><Users q=q.clone() page/></AdminOnly> }
 }
 
-#[component]
-fn Users() -> impl IntoView {
-    let query = use_query_map();
-    let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
-    let page = page_param();
+/// The people list, the role and status forms on each row and the form to add someone,
+/// all answering in place; `q` and `page` come from the address.
+#[island(lazy)]
+fn Users(q: String, page: u32) -> impl IntoView {
+    let q = Memo::new(move |_| q.clone());
+    let page = Memo::new(move |_| page);
     let set_role = ServerAction::<SetRole>::new();
     let set_disabled = ServerAction::<SetDisabled>::new();
     let create = ServerAction::<CreateUser>::new();
@@ -46,7 +53,6 @@ fn Users() -> impl IntoView {
     let create_error = last_error(create.value());
     let created = move || create.value().get().and_then(Result::ok);
     view! {
-        <Title text="Users"/>
         <div class="page-head">
             <h1>"Users"</h1>
             <form method="get" action="/admin/users" class="search" role="search">

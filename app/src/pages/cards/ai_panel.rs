@@ -1,7 +1,7 @@
 //! The editor's AI panel: ask for a draft of the whole card, a refresh of one section
 //! or answers to the objections; watch the job's progress; open the draft to review.
 //! Drafts are written against the saved version, so unsaved changes block asking.
-use domain::types::{Agent, CardId, SectionKey, UnverifiedClaims};
+use domain::types::{Agent, AiStatus, CardId, SectionKey, UnverifiedClaims};
 use leptos::prelude::*;
 
 use crate::api::ai::{ai_status, RequestDraft};
@@ -9,16 +9,33 @@ use crate::components::budget::BudgetMeters;
 use crate::components::error::FormAlert;
 use crate::components::form::last_error;
 use crate::components::job::JobProgress;
+use crate::error::AppError;
+
+/// The AI requests of the editor and the budgets they draw on. Created where the
+/// editor island starts (not inside a later branch) so the server sends the budgets
+/// along for hydration.
+#[derive(Clone, Copy)]
+pub struct AiRequests {
+    pub request: ServerAction<RequestDraft>,
+    pub status: Resource<Result<AiStatus, AppError>>,
+}
+
+impl AiRequests {
+    pub fn start() -> Self {
+        let request = ServerAction::<RequestDraft>::new();
+        // Budgets change with every request: reload them after each one.
+        let status = Resource::new(move || request.version().get(), |_| ai_status(None));
+        Self { request, status }
+    }
+}
 
 #[component]
-pub fn AiPanel(card_id: CardId, dirty: Memo<bool>) -> impl IntoView {
-    let request = ServerAction::<RequestDraft>::new();
+pub fn AiPanel(card_id: CardId, dirty: Memo<bool>, ai: AiRequests) -> impl IntoView {
+    let AiRequests { request, status } = ai;
     let error = last_error(request.value());
     let section = RwSignal::new(SectionKey::Overview.as_str().to_string());
     let regenerate = RwSignal::new(false);
     let provider = RwSignal::new(String::new());
-    // Budgets change with every request: reload them after each one.
-    let status = Resource::new(move || request.version().get(), |_| ai_status(None));
     let ask = move |agent: Agent| {
         let card_id = card_id.clone();
         move |_| {

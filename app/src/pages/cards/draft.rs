@@ -1,9 +1,8 @@
 //! Reviewing an AI draft: every claim with its sources (hover or tap to see the quote,
 //! follow it to the highlighted snapshot), which claims failed verification, how the
-//! draft differs from the card, and Accept (a new version) or Discard.
-use domain::types::{
-    Claim, CompetitorId, DraftId, DraftStatus, DraftView, SaveOutcome, SectionKey,
-};
+//! draft differs from the card, and Accept (a new version) or Discard. Rendered on the
+//! server only: Accept and Discard are plain forms, answered by the page again.
+use domain::types::{Claim, CompetitorId, DraftId, DraftStatus, DraftView, SectionKey};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -20,10 +19,7 @@ pub fn DraftPage() -> impl IntoView {
     let id = Memo::new(move |_| DraftId::from(params.read().get("draft").unwrap_or_default()));
     let accept = ServerAction::<AcceptDraft>::new();
     let discard = ServerAction::<DiscardDraft>::new();
-    let draft = Resource::new(
-        move || (id.get(), accept.version().get(), discard.version().get()),
-        |(id, ..)| load_draft(id),
-    );
+    let draft = Resource::new(move || id.get(), load_draft);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading the draft…"</p> }>
             {move || Suspend::new(async move {
@@ -64,13 +60,9 @@ fn Draft(
     let accept_error = last_error(accept.value());
     let discard_error = last_error(discard.value());
     let editor_href = format!("/cards/{}/edit", d.card_id);
-    let accepted =
-        Memo::new(move |_| matches!(accept.value().get(), Some(Ok(SaveOutcome::Saved { .. }))));
-    let pending = d.status == DraftStatus::Pending;
     let stale = d.card_version != d.base_version;
+    let (accept_id, discard_id) = (d.id.to_string(), d.id.to_string());
     let total = d.claims.len();
-    let id_accept = d.id.clone();
-    let id_discard = d.id.clone();
     let competitor = d.competitor_id.clone();
     // Claims grouped by where they sit, in the order the draft gives them.
     let mut groups: Vec<(String, Vec<Claim>)> = Vec::new();
@@ -116,20 +108,23 @@ fn Draft(
         })}
         <FormAlert error=accept_error/>
         <FormAlert error=discard_error/>
-        {move || if accepted.get() {
-            view! { <p class="notice" role="status">"Accepted as a new version. "<a href=editor_href.clone()>"Open the editor"</a></p> }.into_any()
-        } else if pending {
-            let (a, b) = (id_accept.clone(), id_discard.clone());
-            view! {
+        {match d.status {
+            DraftStatus::Accepted => view! {
+                <p class="notice" role="status">"Accepted as a new version. "<a href=editor_href.clone()>"Open the editor"</a></p>
+            }.into_any(),
+            DraftStatus::Pending => view! {
                 <div class="draft-actions">
-                    <button type="button" class="button primary" disabled=move || stale || accept.pending().get()
-                        on:click=move |_| { accept.dispatch(AcceptDraft { id: a.clone() }); }>"Accept as new version"</button>
-                    <button type="button" class="button secondary" disabled=move || discard.pending().get()
-                        on:click=move |_| { discard.dispatch(DiscardDraft { id: b.clone() }); }>"Discard"</button>
+                    <ActionForm action=accept>
+                        <input type="hidden" name="id" value=accept_id.clone()/>
+                        <button type="submit" class="button primary" disabled=stale>"Accept as new version"</button>
+                    </ActionForm>
+                    <ActionForm action=discard>
+                        <input type="hidden" name="id" value=discard_id.clone()/>
+                        <button type="submit" class="button secondary">"Discard"</button>
+                    </ActionForm>
                 </div>
-            }.into_any()
-        } else {
-            view! { <p><a href=editor_href.clone()>"Back to the editor"</a></p> }.into_any()
+            }.into_any(),
+            DraftStatus::Discarded => view! { <p><a href=editor_href.clone()>"Back to the editor"</a></p> }.into_any(),
         }}
         <section class="panel" aria-labelledby="claims-heading">
             <h2 id="claims-heading">"Claims and sources"</h2>
@@ -166,7 +161,7 @@ pub fn ClaimItem(claim: Claim, competitor: CompetitorId) -> impl IntoView {
                 " "{claim.text.clone()}
             </p>
             {claim.citations.into_iter().enumerate().map(|(n, c)| {
-                let href = format!("/competitors/{competitor}/sources/snapshots/{}?hl={}-{}", c.snapshot_id, c.start, c.end);
+                let href = format!("/competitors/{competitor}/sources/snapshots/{}?hl={}-{}#cited", c.snapshot_id, c.start, c.end);
                 let source = if c.source_title.is_empty() { "Unknown source".to_string() } else { c.source_title.clone() };
                 view! {
                     <details class="citation" class:failed=!c.verified>

@@ -5,12 +5,12 @@
 use domain::types::card_limits as limits;
 use domain::types::{
     CardContent, CardEditorData, CardId, CardStatus, ConflictInfo, ContentPreview, SaveOutcome,
-    SectionKey, UnverifiedClaims,
+    SectionKey, UnverifiedClaims, UserId,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::ai_panel::{AiPanel, UnverifiedWarning};
+use super::ai_panel::{AiPanel, AiRequests, UnverifiedWarning};
 use super::conflict::ConflictView;
 use super::objections::ObjectionsEditor;
 use super::{card_id_param, ExportLinks};
@@ -21,16 +21,24 @@ use crate::components::markdown::MarkdownField;
 use crate::components::presence::PresenceBar;
 use crate::error::AppError;
 use crate::pages::competitors::detail::StatusBadge;
+use crate::preload::ChunkHints;
+use crate::Me;
 
 #[component]
 pub fn EditorPage() -> impl IntoView {
     let id = card_id_param();
     let data = Resource::new(move || id.get(), card_for_editing);
+    let me = expect_context::<Me>();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let editor = me.0.await.ok().flatten().map(|v| v.id);
                 match data.await {
-                    Ok(data) => view! { <Editor data/> }.into_any(),
+                    Ok(data) => view! {
+                        <Title text=format!("Edit · {}", data.content.title)/>
+                        <ChunkHints island="editor"/>
+                        <Editor data editor/>
+                    }.into_any(),
                     Err(error) => view! { <Title text="Battlecard"/><ErrorPanel error/> }.into_any(),
                 }
             })}
@@ -83,8 +91,10 @@ impl EditorState {
     }
 }
 
-#[component]
-fn Editor(data: CardEditorData) -> impl IntoView {
+/// The whole editor is one island: everything on it answers input. `editor` is the
+/// person editing (left out of the presence line).
+#[island(lazy)]
+fn Editor(data: CardEditorData, editor: Option<UserId>) -> impl IntoView {
     let state = EditorState {
         draft: RwSignal::new(data.content.clone()),
         stored: RwSignal::new(Stored {
@@ -106,6 +116,7 @@ fn Editor(data: CardEditorData) -> impl IntoView {
     let in_flight = StoredValue::new(None::<(CardContent, CardContent)>);
     let id = data.id.clone();
     let unverified = RwSignal::new(data.unverified.clone());
+    let ai = AiRequests::start();
 
     let save_now = Callback::new({
         let id = id.clone();
@@ -157,12 +168,8 @@ fn Editor(data: CardEditorData) -> impl IntoView {
     });
     install_shortcuts_and_guards(dirty, save_now);
 
-    let title = Memo::new(move |_| state.draft.with(|d| d.title.clone()));
-    // Server rendering may read the page title after this view's owner is gone (a
-    // Suspense that rendered twice); the title as loaded stands in then.
-    let loaded_title = title.get_untracked();
+    follow_title(state);
     view! {
-        <Title text=move || format!("Edit · {}", title.try_get().unwrap_or_else(|| loaded_title.clone()))/>
         <p class="crumbs">
             <a href=format!("/competitors/{}", data.competitor_id)>{data.competitor_name.clone()}</a>
         </p>
@@ -174,7 +181,7 @@ fn Editor(data: CardEditorData) -> impl IntoView {
             }
         >
             <Toolbar id=id.clone() state dirty pending=save.pending() on_save=save_now unverified/>
-            <PresenceBar card_id=id.clone() editing=true/>
+            <PresenceBar card_id=id.clone() editing=true me=editor.clone()/>
             <FormAlert error=Signal::derive(move || state.errors.get())/>
             <UnverifiedWarning unverified=unverified.into()/>
             <div class="editor">
@@ -183,14 +190,27 @@ fn Editor(data: CardEditorData) -> impl IntoView {
                 <ObjectionsEditor state feedback=data.feedback.clone()/>
                 {SectionKey::ALL[SectionKey::BEFORE_OBJECTIONS..].iter().map(|k| view! { <SectionField key=*k state/> }).collect_view()}
             </div>
-            <AiPanel card_id=id.clone() dirty/>
+            <AiPanel card_id=id.clone() dirty ai/>
             <p class="muted small">{format!("Read {} times in all, {} in the last 30 days.", data.views_total, data.views_last_30_days)}</p>
         </Show>
     }
 }
 
+/// The tab's title follows the card's title as it is typed (the server wrote the first).
+fn follow_title(state: EditorState) {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |first: Option<()>| {
+        let title = state.draft.with(|d| d.title.clone());
+        if first.is_some() {
+            document().set_title(&format!("Edit · {title} · Outrival"));
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = state;
+}
+
 /// Ctrl/Cmd-S saves; leaving the page with unsaved changes asks first (closing the
-/// tab, reloading, or following a link).
+/// tab, reloading, or following a link), once.
 fn install_shortcuts_and_guards(dirty: Memo<bool>, save_now: Callback<()>) {
     #[cfg(feature = "hydrate")]
     {
@@ -204,14 +224,16 @@ fn install_shortcuts_and_guards(dirty: Memo<bool>, save_now: Callback<()>) {
                 save_now.run(());
             }
         });
+        // Set once the person said yes to leaving by a link: the page then goes without
+        // the browser asking again.
+        let leaving = StoredValue::new(false);
         let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
-            if dirty.try_get_untracked().unwrap_or(false) {
+            if dirty.try_get_untracked().unwrap_or(false) && !leaving.get_value() {
                 ev.prevent_default();
                 ev.set_return_value("You have unsaved changes.");
             }
         });
-        // Links are followed by the router's listener on `window`; this one on
-        // `document` runs first and can stop it.
+        // A link asks in words (the browser's own leave dialog cannot say what is lost).
         let links = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
             if !dirty.try_get_untracked().unwrap_or(false) {
                 return;
@@ -228,7 +250,9 @@ fn install_shortcuts_and_guards(dirty: Memo<bool>, save_now: Callback<()>) {
             let leave = window()
                 .confirm_with_message("You have unsaved changes. Leave without saving?")
                 .unwrap_or(true);
-            if !leave {
+            if leave {
+                leaving.set_value(true);
+            } else {
                 ev.prevent_default();
             }
         });

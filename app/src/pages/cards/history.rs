@@ -1,6 +1,7 @@
 //! A card's history: every version with who and when, a per-section diff between any
-//! two, and restoring an old version as a new one.
-use domain::types::{CardDiff, CardHistory, DiffKind, DiffLine, SaveOutcome};
+//! two, and restoring an old version as a new one. Rendered on the server only: the
+//! version pickers and Restore are plain forms.
+use domain::types::{CardDiff, CardHistory, DiffKind, DiffLine};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -13,23 +14,26 @@ use crate::components::format::format_time;
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
-    let id = card_id_param();
+    let id = card_id_param().get_untracked();
     let query = use_query_map();
-    let number = move |name: &'static str| {
-        Memo::new(move |_| query.read().get(name).and_then(|v| v.parse::<i64>().ok()))
+    let number = |name: &str| {
+        query
+            .read_untracked()
+            .get(name)
+            .and_then(|v| v.parse::<i64>().ok())
     };
-    let (from, to) = (number("from"), number("to"));
+    let (from, to, restored) = (number("from"), number("to"), number("restored"));
+    let stale = query.read_untracked().get("stale").is_some();
+    // A plain form: the server answers a restore with this page again (see
+    // `restore_version`), or with the error in the address.
     let restore = ServerAction::<RestoreVersion>::new();
-    let history = Resource::new(
-        move || (id.get(), restore.version().get()),
-        |(id, _)| load_card_history(id),
-    );
+    let history = Resource::new(move || id.clone(), load_card_history);
     view! {
         <Title text="History"/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match history.await {
-                    Ok(h) => view! { <History history=h from to restore/> }.into_any(),
+                    Ok(h) => view! { <History history=h from to restored stale restore/> }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
@@ -40,30 +44,32 @@ pub fn HistoryPage() -> impl IntoView {
 #[component]
 fn History(
     history: CardHistory,
-    from: Memo<Option<i64>>,
-    to: Memo<Option<i64>>,
+    from: Option<i64>,
+    to: Option<i64>,
+    /// The version a restore just made, from the address.
+    restored: Option<i64>,
+    /// A restore was refused: someone saved meanwhile.
+    stale: bool,
     restore: ServerAction<RestoreVersion>,
 ) -> impl IntoView {
     let latest = history.version;
-    // The compared versions follow the address, so links within the page update them.
-    let to = Memo::new(move |_| to.get().unwrap_or(latest));
-    let from = Memo::new(move |_| from.get().unwrap_or((to.get() - 1).max(1)));
+    let to = to.unwrap_or(latest);
+    let from = from.unwrap_or((to - 1).max(1));
     let id = history.id.clone();
     let diff = Resource::new(
         {
             let id = id.clone();
-            move || (id.clone(), from.get(), to.get())
+            move || (id.clone(), from, to)
         },
         |(id, from, to)| load_card_diff(id, from, to),
     );
     let error = last_error(restore.value());
-    let restored = move || {
-        match restore.value().get() {
-        Some(Ok(SaveOutcome::Saved { version, .. })) => Some(format!("Restored as version {version}.")),
-        Some(Ok(SaveOutcome::Conflict(c))) => Some(format!(
-            "{} saved version {} meanwhile. Nothing was restored; look at the newest version first.", c.by, c.version)),
-        _ => None,
-    }
+    let outcome = if stale {
+        Some(("alert alert-error", "Someone saved a newer version meanwhile, so nothing was restored. Look at the newest version first.".to_string()))
+    } else {
+        restored
+            .filter(|v| *v == latest)
+            .map(|v| ("alert alert-success", format!("Restored as version {v}.")))
     };
     let options = history
         .versions
@@ -76,7 +82,7 @@ fn History(
             <a href=format!("/cards/{id}/edit")>{history.title.clone()}</a>
         </p>
         <div class="page-head"><h1>"History"</h1></div>
-        {move || restored().map(|m| view! { <div class="alert alert-success" role="status"><p>{m}</p></div> })}
+        {outcome.map(|(class, m)| view! { <div class=class role="status"><p>{m}</p></div> })}
         <FormAlert error/>
         <div class="history-grid">
             <section class="panel" aria-labelledby="versions-heading">
@@ -115,11 +121,11 @@ fn History(
                 <form method="get" class="inline-form diff-pick">
                     <label for="diff-from">"From"</label>
                     <select id="diff-from" name="from">
-                        {options.iter().map(|v| { let v = *v; view! { <option value=v selected=move || v == from.get()>{format!("v{v}")}</option> } }).collect_view()}
+                        {options.iter().map(|v| { let v = *v; view! { <option value=v selected=v == from>{format!("v{v}")}</option> } }).collect_view()}
                     </select>
                     <label for="diff-to">"to"</label>
                     <select id="diff-to" name="to">
-                        {options.iter().map(|v| { let v = *v; view! { <option value=v selected=move || v == to.get()>{format!("v{v}")}</option> } }).collect_view()}
+                        {options.iter().map(|v| { let v = *v; view! { <option value=v selected=v == to>{format!("v{v}")}</option> } }).collect_view()}
                     </select>
                     <button type="submit" class="button secondary small">"Compare"</button>
                 </form>

@@ -13,16 +13,15 @@ use crate::api::competitors::{load_competitor, SetCompetitorArchived};
 use crate::components::error::{ErrorPanel, FormAlert};
 use crate::components::form::{last_error, Field};
 use crate::components::format::{format_date, format_time};
+use crate::preload::ChunkHints;
 
 #[component]
 pub fn CompetitorPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| CompetitorId::from(params.read().get("id").unwrap_or_default()));
+    // Archiving is a plain form: the page comes back with the new state (or the error).
     let archive = ServerAction::<SetCompetitorArchived>::new();
-    let detail = Resource::new(
-        move || (id.get(), archive.version().get()),
-        |(id, _)| load_competitor(id),
-    );
+    let detail = Resource::new(move || id.get(), load_competitor);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -85,6 +84,7 @@ fn Detail(detail: CompetitorDetail, archive: ServerAction<SetCompetitorArchived>
                 {new_card.map(|competitor_id| view! { <NewCard competitor_id/> })}
             </section>
             <div class="side">
+                <ChunkHints island="sources_panel"/>
                 <SourcesPanel competitor_id=sources_for can_edit=can_edit && !c.archived/>
                 <section class="panel" aria-labelledby="watch-heading">
                     <h2 id="watch-heading">"Website and keywords"</h2>

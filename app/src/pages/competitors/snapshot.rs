@@ -1,6 +1,7 @@
 //! One stored snapshot of a source: the exact text citations point at. `?hl=START-END`
-//! (character offsets) highlights the cited words and scrolls to them.
-use domain::types::{SnapshotId, SnapshotView};
+//! (character offsets) highlights the cited words, marked `#cited` so that a link
+//! ending in that fragment opens at them.
+use domain::types::{Claim, CompetitorId, SnapshotId, SnapshotView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -11,6 +12,7 @@ use crate::components::error::ErrorPanel;
 use crate::components::format::format_time;
 use crate::components::job::JobProgress;
 use crate::pages::cards::draft::ClaimItem;
+use crate::preload::ChunkHints;
 
 /// The highlight range from `?hl=12-80`, if well formed.
 fn highlight(query: Option<String>) -> Option<(usize, usize)> {
@@ -29,16 +31,12 @@ pub fn SnapshotPage() -> impl IntoView {
     let query = use_query_map();
     let id = Memo::new(move |_| SnapshotId::from(params.read().get("snap").unwrap_or_default()));
     let range = Memo::new(move |_| highlight(query.read().get("hl")));
-    let summarised = RwSignal::new(0u32);
-    let snapshot = Resource::new(
-        move || (id.get(), summarised.get()),
-        |(id, _)| read_snapshot(id),
-    );
+    let snapshot = Resource::new(move || id.get(), read_snapshot);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match snapshot.await {
-                    Ok(s) => view! { <Snapshot snapshot=s range=range.get_untracked() summarised/> }.into_any(),
+                    Ok(s) => view! { <Snapshot snapshot=s range=range.get_untracked()/> }.into_any(),
                     Err(error) => view! { <Title text="Snapshot"/><ErrorPanel error/> }.into_any(),
                 }
             })}
@@ -47,11 +45,7 @@ pub fn SnapshotPage() -> impl IntoView {
 }
 
 #[component]
-fn Snapshot(
-    snapshot: SnapshotView,
-    range: Option<(usize, usize)>,
-    summarised: RwSignal<u32>,
-) -> impl IntoView {
+fn Snapshot(snapshot: SnapshotView, range: Option<(usize, usize)>) -> impl IntoView {
     let s = snapshot;
     let chars: Vec<char> = s.text.chars().collect();
     let range = range.map(|(a, b)| (a.min(chars.len()), b.min(chars.len())));
@@ -64,14 +58,6 @@ fn Snapshot(
         }
         _ => view! { {s.text.clone()} }.into_any(),
     };
-    #[cfg(feature = "hydrate")]
-    if range.is_some() {
-        request_animation_frame(|| {
-            if let Some(mark) = document().get_element_by_id("cited") {
-                mark.scroll_into_view();
-            }
-        });
-    }
     let title = if s.title.is_empty() {
         s.url.clone()
     } else {
@@ -97,30 +83,43 @@ fn Snapshot(
         {(!s.latest).then(|| view! {
             <p class="notice small">"An older snapshot: the source has been fetched again since. Citations keep pointing here."</p>
         })}
-        <Summary snapshot=s.clone() summarised/>
+        {(!s.summary.is_empty() || s.can_edit).then(|| view! {
+            <ChunkHints island="summary"/>
+            <Summary id=s.id.clone() competitor=s.competitor_id.clone() claims=s.summary_claims.clone() can_edit=s.can_edit/>
+        })}
         {range.is_some().then(|| view! { <p class="muted small">"The cited words are highlighted."</p> })}
         <pre class="snapshot-text">{body}</pre>
     }
 }
 
 /// The AI summary of this snapshot, each point checked against the text below; editors
-/// can ask for one (or a new one).
-#[component]
-fn Summary(snapshot: SnapshotView, summarised: RwSignal<u32>) -> impl IntoView {
+/// can ask for one (or a new one). When the job is done the page shows the new summary.
+#[island(lazy)]
+fn Summary(
+    id: SnapshotId,
+    competitor: CompetitorId,
+    claims: Vec<Claim>,
+    can_edit: bool,
+) -> impl IntoView {
     let summarise = ServerAction::<SummariseSnapshot>::new();
     let error = crate::components::form::last_error(summarise.value());
-    let on_finish = Callback::new(move |_| summarised.update(|n| *n += 1));
-    let id = snapshot.id.clone();
-    let has_summary = !snapshot.summary.is_empty();
-    let editor = snapshot.can_edit;
-    (has_summary || editor).then(|| view! {
+    let on_finish = Callback::new(move |state| {
+        #[cfg(feature = "hydrate")]
+        if state == domain::types::JobState::Succeeded {
+            let _ = window().location().reload();
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = state;
+    });
+    let has_summary = !claims.is_empty();
+    view! {
         <section class="panel" aria-labelledby="summary-heading">
             <h2 id="summary-heading">"Summary"</h2>
             {if has_summary {
                 view! {
                     <ul class="claims">
-                        {snapshot.summary_claims.clone().into_iter().map(|c| view! {
-                            <ClaimItem claim=c competitor=snapshot.competitor_id.clone()/>
+                        {claims.into_iter().map(|c| view! {
+                            <ClaimItem claim=c competitor=competitor.clone()/>
                         }).collect_view()}
                     </ul>
                 }.into_any()
@@ -128,7 +127,7 @@ fn Summary(snapshot: SnapshotView, summarised: RwSignal<u32>) -> impl IntoView {
                 view! { <p class="muted small">"No summary yet."</p> }.into_any()
             }}
             <crate::components::error::FormAlert error/>
-            {editor.then(|| view! {
+            {can_edit.then(|| view! {
                 <button type="button" class="button secondary" disabled=move || summarise.pending().get()
                     on:click=move |_| { summarise.dispatch(SummariseSnapshot { snapshot_id: id.clone(), regenerate: Some(has_summary) }); }>
                     {if has_summary { "Summarise again" } else { "Summarise with AI" }}
@@ -138,5 +137,5 @@ fn Summary(snapshot: SnapshotView, summarised: RwSignal<u32>) -> impl IntoView {
                 <JobProgress job on_finish link_text="Show"/>
             })}
         </section>
-    })
+    }
 }

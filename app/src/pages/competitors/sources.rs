@@ -10,7 +10,9 @@ use crate::components::form::{last_error, Field, TextAreaField};
 use crate::components::format::format_time;
 use crate::components::job::JobProgress;
 
-#[component]
+/// The panel answers in place (adding, refreshing, removing, live fetch progress): an
+/// island on the server-rendered competitor page.
+#[island(lazy)]
 pub fn SourcesPanel(competitor_id: CompetitorId, can_edit: bool) -> impl IntoView {
     let add_url = ServerAction::<AddUrlSource>::new();
     let add_note = ServerAction::<AddNoteSource>::new();
