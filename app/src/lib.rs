@@ -48,7 +48,7 @@ fn page_title(page: String) -> String {
 
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    // Only islands hydrate: the rest of the page sends no data or markers for it.
+    // Only islands hydrate: data loaded outside them is not sent to the browser again.
     if let Some(context) = Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }

@@ -4,9 +4,8 @@ use leptos::prelude::*;
 use crate::api::auth::require_admin;
 use crate::components::error::ErrorPanel;
 
-/// Renders `children` for admins; anyone else gets one "no access" panel (and a 403).
-/// The check is a server function, so its answer (with the request id) is the same
-/// on the server and in the hydrating browser.
+/// Renders `children` for admins; anyone else gets one "no access" panel (and a 403),
+/// with the request id of the check.
 #[component]
 pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
     let access = Resource::new(|| (), |_| require_admin());
