@@ -674,15 +674,19 @@ async fn a_rep_view_is_gzipped_for_browsers_that_accept_it(backend: Backend) {
     assert_eq!(kept_encoding, "gzip");
     assert_ne!(rendered_nonce, kept_nonce);
     assert!(kept.contains("Acme vs us"), "{}", excerpt(&kept, "Acme"));
+    // The document itself. After `</html>` Leptos writes the data islands hydrate from,
+    // and in islands mode it sometimes adds a resource that no island reads (issue 13's
+    // note): that tail is not what this test is about.
+    let document = |page: &str, nonce: &str| {
+        let page = page.replace(nonce, "");
+        page[..page.find("</html>").unwrap_or(page.len())].to_string()
+    };
     assert_eq!(
-        rendered.replace(&rendered_nonce, ""),
-        kept.replace(&kept_nonce, "")
+        document(&rendered, &rendered_nonce),
+        document(&kept, &kept_nonce)
     );
 
     let (plain, plain_nonce) = page_with_nonce(&admin, &path).await;
-    assert_eq!(
-        plain.replace(&plain_nonce, ""),
-        kept.replace(&kept_nonce, "")
-    );
+    assert_eq!(document(&plain, &plain_nonce), document(&kept, &kept_nonce));
 }
 backend_test!(a_rep_view_is_gzipped_for_browsers_that_accept_it);
