@@ -8,7 +8,7 @@ pub mod components;
 pub mod error;
 pub mod live;
 pub mod pages;
-pub mod preload;
+mod preload;
 
 use domain::types::Viewer;
 use leptos::prelude::*;

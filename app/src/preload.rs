@@ -18,20 +18,20 @@ use leptos::prelude::*;
 use leptos::tachys::html::InertElement;
 
 /// What starts the islands: the bundle's preload links and an inline module script.
+/// The three are the same on every page, so they are written once per process.
 #[component]
 pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
-    let pkg = format!("/{}", options.site_pkg_dir);
-    let name = options.output_name.to_string();
+    static PARTS: OnceLock<(String, String, String)> = OnceLock::new();
+    let (js, wasm, script) = PARTS.get_or_init(|| {
+        let bundle = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+        let script = format!("({})({bundle:?});", include_str!("islands.js").trim_end());
+        (format!("{bundle}.js"), format!("{bundle}.wasm"), script)
+    });
     let nonce = leptos::nonce::use_nonce();
-    let script = format!(
-        "({})({:?});",
-        include_str!("islands.js").trim_end(),
-        format!("{pkg}/{name}")
-    );
     view! {
-        <link rel="modulepreload" href=format!("{pkg}/{name}.js")/>
-        <link rel="preload" href=format!("{pkg}/{name}.wasm") r#as="fetch" r#type="application/wasm" crossorigin=""/>
-        <script type="module" nonce=nonce>{script}</script>
+        <link rel="modulepreload" href=js.as_str()/>
+        <link rel="preload" href=wasm.as_str() r#as="fetch" r#type="application/wasm" crossorigin=""/>
+        <script type="module" nonce=nonce>{script.as_str()}</script>
     }
 }
 
