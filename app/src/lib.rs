@@ -16,9 +16,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::api::auth::whoami;
 use crate::components::layout::TopBar;
-use crate::error::AppError;
 use crate::pages::*;
 
 /// Paths anyone may open without signing in. The server redirects every other page
@@ -30,9 +28,15 @@ pub fn is_public_page(path: &str) -> bool {
     PUBLIC_PAGES.contains(&path.trim_end_matches('/'))
 }
 
-/// The signed-in person, read once per page on the server.
-#[derive(Clone, Copy)]
-pub struct Me(pub Resource<Result<Option<Viewer>, AppError>>);
+/// The signed-in person on the page being rendered. The server resolved the session
+/// before rendering began, so this reads it from the request; it is never sent to the
+/// browser (islands get what they need as props).
+pub fn me() -> Option<Viewer> {
+    #[cfg(feature = "ssr")]
+    return crate::api::ssr::current_user().map(|user| user.viewer());
+    #[cfg(not(feature = "ssr"))]
+    None
+}
 
 /// The document title for a page. Leptos writes `<title>` text unescaped on the server,
 /// and names come from users, so `<` is swapped for a look-alike that cannot end the
@@ -89,9 +93,6 @@ pub fn App() -> impl IntoView {
 /// `preload`), and every link loads the next page from the server.
 #[component]
 fn Frame() -> impl IntoView {
-    let me = Resource::new(|| (), |_| whoami());
-    provide_context(Me(me));
-
     view! {
             <TopBar/>
             <main id="main" class="container">

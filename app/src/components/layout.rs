@@ -8,11 +8,10 @@ use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::api::auth::Logout;
 use crate::live::LiveNotifications;
-use crate::Me;
+use crate::me;
 
 #[component]
 pub fn TopBar() -> impl IntoView {
-    let me = expect_context::<Me>();
     let path = use_location().pathname.get_untracked();
     // The search box shows the search page's query, and is empty elsewhere.
     let searched = if path == "/search" {
@@ -30,18 +29,9 @@ pub fn TopBar() -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"O"</span>
                 <span>"Outrival"</span>
             </a>
-            <Transition fallback=|| ()>
-                {move || {
-                    let (path, searched) = (path.clone(), searched.clone());
-                    Suspend::new(async move {
-                    match me.0.await {
-                        Ok(Some(user)) => {
-                            view! { <HeaderSearch value=searched/><Navigation user path/><LiveNotifications/> }.into_any()
-                        }
-                        _ => ().into_any(),
-                    }
-                })}}
-            </Transition>
+            {me().map(|user| view! {
+                <HeaderSearch value=searched/><Navigation user path/><LiveNotifications/>
+            })}
         </header>
     }
 }

@@ -6,29 +6,24 @@ use leptos_meta::Title;
 use crate::api::auth::ChangePassword;
 use crate::components::error::FormAlert;
 use crate::components::form::{last_error, Field};
+use crate::me;
 use crate::preload::ChunkHints;
-use crate::Me;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let me = expect_context::<Me>();
     view! {
         <Title text="Your account"/>
         <div class="page-head"><h1>"Your account"</h1></div>
         <div class="columns">
             <section class="panel">
                 <h2>"Profile"</h2>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        me.0.await.ok().flatten().map(|user| view! {
-                            <dl class="facts">
-                                <dt>"Name"</dt><dd>{user.name}</dd>
-                                <dt>"Email"</dt><dd>{user.email}</dd>
-                                <dt>"Role"</dt><dd>{user.role.label()}</dd>
-                            </dl>
-                        })
-                    })}
-                </Suspense>
+                {me().map(|user| view! {
+                    <dl class="facts">
+                        <dt>"Name"</dt><dd>{user.name}</dd>
+                        <dt>"Email"</dt><dd>{user.email}</dd>
+                        <dt>"Role"</dt><dd>{user.role.label()}</dd>
+                    </dl>
+                })}
             </section>
             <ChunkHints island="change_password_form"/>
             <ChangePasswordForm/>

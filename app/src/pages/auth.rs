@@ -51,26 +51,16 @@ fn LoginForm(next: String) -> impl IntoView {
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let invite = use_query_map().read_untracked().get("invite");
-    let context = Resource::new(
-        {
-            let invite = invite.clone();
-            move || invite.clone()
-        },
-        load_signup_context,
-    );
     view! {
         <Title text="Create your account"/>
         <section class="auth-card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || {
-                    let token = invite.clone();
-                    Suspend::new(async move {
-                        match context.await {
-                            Ok(ctx) => view! { <ChunkHints island="signup_form"/><SignupForm ctx token/> }.into_any(),
-                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                        }
-                    })
-                }}
+                {Suspend::new(async move {
+                    match load_signup_context(invite.clone()).await {
+                        Ok(ctx) => view! { <ChunkHints island="signup_form"/><SignupForm ctx token=invite/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
             </Suspense>
         </section>
     }

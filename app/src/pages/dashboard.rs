@@ -6,18 +6,16 @@ use leptos_meta::Title;
 use crate::api::dashboard::load_dashboard;
 use crate::components::error::ErrorPanel;
 use crate::components::format::{audit_action_label, format_time};
-use crate::Me;
+use crate::me;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let figures = Resource::new(|| (), |_| load_dashboard());
-    let me = expect_context::<Me>();
     view! {
         <Title text="Dashboard"/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let viewer = me.0.await.ok().flatten();
-                match figures.await {
+            {Suspend::new(async move {
+                let viewer = me();
+                match load_dashboard().await {
                     Ok(f) => {
                         let is_admin = viewer.as_ref().is_some_and(|v| v.role == Role::Admin);
                         let name = viewer.map(|v| v.name).unwrap_or_default();

@@ -3,25 +3,23 @@
 use domain::types::{JobList, JobView};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::sources::list_jobs;
 use crate::components::error::ErrorPanel;
 use crate::components::format::{duration_words, format_time};
 use crate::components::job::JobCard;
+use crate::pages::query_param;
 use crate::preload::ChunkHints;
 
 #[component]
 pub fn JobsPage() -> impl IntoView {
-    let query = use_query_map();
-    let everyone = Memo::new(move |_| query.read().get("all").as_deref() == Some("1"));
-    let jobs = Resource::new(move || everyone.get(), list_jobs);
+    let everyone = query_param("all") == "1";
     view! {
         <Title text="Jobs"/>
         <div class="page-head"><h1>"Jobs"</h1></div>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match jobs.await {
+            {Suspend::new(async move {
+                match list_jobs(everyone).await {
                     Ok(list) => view! { <Jobs list/> }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }

@@ -10,19 +10,33 @@ pub mod not_found;
 pub mod search;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// The `page` query parameter, 1 when absent or invalid.
-pub(crate) fn page_param() -> Memo<u32> {
-    let query = use_query_map();
-    Memo::new(move |_| {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse().ok())
-            .filter(|p| *p > 0)
-            .unwrap_or(1)
-    })
+/// The `page` query parameter, 1 when absent or invalid. Pages render once, on the
+/// server, so parameters are read once rather than tracked.
+pub(crate) fn page_param() -> u32 {
+    use_query_map()
+        .read_untracked()
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .filter(|p| *p > 0)
+        .unwrap_or(1)
+}
+
+/// A route parameter (`:name` in the path), empty when absent.
+pub(crate) fn route_param(name: &str) -> String {
+    use_params_map()
+        .read_untracked()
+        .get(name)
+        .unwrap_or_default()
+}
+
+/// A query parameter, empty when absent.
+pub(crate) fn query_param(name: &str) -> String {
+    use_query_map()
+        .read_untracked()
+        .get(name)
+        .unwrap_or_default()
 }
 
 /// Percent-encodes a query value.

@@ -1,9 +1,9 @@
 //! Search results: competitors, cards, sections and objections, best first, with the
 //! matching words highlighted.
+use crate::pages::query_param;
 use domain::types::{SearchHit, HIT_END, HIT_START};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::search::search;
 use crate::components::error::ErrorPanel;
@@ -11,21 +11,19 @@ use crate::pages::competitors::detail::StatusBadge;
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
-    let query = use_query_map();
-    let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
-    let results = Resource::new(move || q.get(), search);
+    let q = query_param("q");
     view! {
         <Title text="Search"/>
         <div class="page-head"><h1>"Search"</h1></div>
         <form method="get" action="/search" class="search search-page" role="search">
             <label for="search-page-q" class="visually-hidden">"Search"</label>
-            <input id="search-page-q" type="search" name="q" value=move || q.get() maxlength="200"
+            <input id="search-page-q" type="search" name="q" value=q.clone() maxlength="200"
                 placeholder="Competitors, cards, objections…"/>
             <button type="submit" class="button primary">"Search"</button>
         </form>
         <Suspense fallback=|| view! { <p class="muted">"Searching…"</p> }>
-            {move || Suspend::new(async move {
-                match results.await {
+            {Suspend::new(async move {
+                match search(q).await {
                     Ok(r) if r.query.trim().is_empty() => view! {
                         <p class="muted">"Type a competitor, a phrase from a card, or an objection."</p>
                     }.into_any(),

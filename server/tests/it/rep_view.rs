@@ -674,13 +674,10 @@ async fn a_rep_view_is_gzipped_for_browsers_that_accept_it(backend: Backend) {
     assert_eq!(kept_encoding, "gzip");
     assert_ne!(rendered_nonce, kept_nonce);
     assert!(kept.contains("Acme vs us"), "{}", excerpt(&kept, "Acme"));
-    // The document itself. After `</html>` Leptos writes the data islands hydrate from,
-    // and in islands mode it sometimes adds a resource that no island reads (issue 13's
-    // note): that tail is not what this test is about.
-    let document = |page: &str, nonce: &str| {
-        let page = page.replace(nonce, "");
-        page[..page.find("</html>").unwrap_or(page.len())].to_string()
-    };
+    // The page's data is rendered, never sent again as data: none of its islands loads
+    // anything.
+    assert!(!kept.contains("__RESOLVED_RESOURCES["), "{}", excerpt(&kept, "__RESOLVED_RESOURCES["));
+    let document = |page: &str, nonce: &str| page.replace(nonce, "");
     assert_eq!(
         document(&rendered, &rendered_nonce),
         document(&kept, &kept_nonce)

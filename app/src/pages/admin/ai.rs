@@ -15,7 +15,6 @@ pub fn AiAdminPage() -> impl IntoView {
 
 #[component]
 fn AiAdmin() -> impl IntoView {
-    let status = Resource::new(|| (), |_| ai_status(Some(true)));
     view! {
         <Title text="AI"/>
         <div class="page-head">
@@ -23,8 +22,8 @@ fn AiAdmin() -> impl IntoView {
             <p class="muted">"Who writes drafts, whether it answers, and what has been used. Settings come from the AI_* configuration variables."</p>
         </div>
         <Suspense fallback=|| view! { <p class="muted">"Checking the provider…"</p> }>
-            {move || Suspend::new(async move {
-                match status.await {
+            {Suspend::new(async move {
+                match ai_status(Some(true)).await {
                     Ok(s) => {
                         let (state, class) = match (s.provider.as_str(), s.answers, s.breaker_open) {
                             ("builtin", _, _) => ("The built-in engine runs inside Outrival and always answers.".to_string(), "ok-text"),

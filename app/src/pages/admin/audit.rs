@@ -17,7 +17,6 @@ pub fn AuditPage() -> impl IntoView {
 #[component]
 fn Audit() -> impl IntoView {
     let page = page_param();
-    let entries = Resource::new(move || page.get(), audit_log);
     view! {
         <Title text="Audit log"/>
         <div class="page-head">
@@ -25,8 +24,8 @@ fn Audit() -> impl IntoView {
             <p class="muted">"Sign-ins, sign-outs, password, role and account changes."</p>
         </div>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match entries.await {
+            {Suspend::new(async move {
+                match audit_log(page).await {
                     Ok(list) => {
                         let page_count = list.page_count();
                         view! {

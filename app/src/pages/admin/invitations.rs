@@ -16,7 +16,7 @@ use crate::preload::ChunkHints;
 
 #[component]
 pub fn InvitationsPage() -> impl IntoView {
-    let page = page_param().get_untracked();
+    let page = page_param();
     view! { <Title text="Invitations"/><AdminOnly><ChunkHints island="invitations"/><Invitations page/></AdminOnly> }
 }
 

@@ -20,7 +20,7 @@ pub fn UsersPage() -> impl IntoView {
         .read_untracked()
         .get("q")
         .unwrap_or_default();
-    let page = page_param().get_untracked();
+    let page = page_param();
     view! { <Title text="Users"/><AdminOnly><ChunkHints island="users"/><Users q=q.clone() page/></AdminOnly> }
 }
 

@@ -2,10 +2,10 @@
 //! follow it to the highlighted snapshot), which claims failed verification, how the
 //! draft differs from the card, and Accept (a new version) or Discard. Rendered on the
 //! server only: Accept and Discard are plain forms, answered by the page again.
+use crate::pages::route_param;
 use domain::types::{Claim, CompetitorId, DraftId, DraftStatus, DraftView, SectionKey};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::history::DiffView;
 use crate::api::ai::{load_draft, AcceptDraft, DiscardDraft};
@@ -15,15 +15,13 @@ use crate::components::format::format_time;
 
 #[component]
 pub fn DraftPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| DraftId::from(params.read().get("draft").unwrap_or_default()));
+    let id = DraftId::from(route_param("draft"));
     let accept = ServerAction::<AcceptDraft>::new();
     let discard = ServerAction::<DiscardDraft>::new();
-    let draft = Resource::new(move || id.get(), load_draft);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading the draft…"</p> }>
-            {move || Suspend::new(async move {
-                match draft.await {
+            {Suspend::new(async move {
+                match load_draft(id).await {
                     Ok(d) => view! { <Draft draft=d accept discard/> }.into_any(),
                     Err(error) => view! { <Title text="AI draft"/><ErrorPanel error/> }.into_any(),
                 }

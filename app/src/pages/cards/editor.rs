@@ -20,20 +20,18 @@ use crate::components::format::format_time;
 use crate::components::markdown::MarkdownField;
 use crate::components::presence::PresenceBar;
 use crate::error::AppError;
+use crate::me;
 use crate::pages::competitors::detail::StatusBadge;
 use crate::preload::ChunkHints;
-use crate::Me;
 
 #[component]
 pub fn EditorPage() -> impl IntoView {
     let id = card_id_param();
-    let data = Resource::new(move || id.get(), card_for_editing);
-    let me = expect_context::<Me>();
+    let editor = me().map(|v| v.id);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let editor = me.0.await.ok().flatten().map(|v| v.id);
-                match data.await {
+            {Suspend::new(async move {
+                match card_for_editing(id).await {
                     Ok(data) => view! {
                         <Title text=format!("Edit · {}", data.content.title)/>
                         <ChunkHints island="editor"/>

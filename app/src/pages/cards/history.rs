@@ -14,7 +14,7 @@ use crate::components::format::format_time;
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
-    let id = card_id_param().get_untracked();
+    let id = card_id_param();
     let query = use_query_map();
     let number = |name: &str| {
         query
@@ -27,12 +27,11 @@ pub fn HistoryPage() -> impl IntoView {
     // A plain form: the server answers a restore with this page again (see
     // `restore_version`), or with the error in the address.
     let restore = ServerAction::<RestoreVersion>::new();
-    let history = Resource::new(move || id.clone(), load_card_history);
     view! {
         <Title text="History"/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match history.await {
+            {Suspend::new(async move {
+                match load_card_history(id).await {
                     Ok(h) => view! { <History history=h from to restored stale restore/> }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
@@ -56,13 +55,6 @@ fn History(
     let to = to.unwrap_or(latest);
     let from = from.unwrap_or((to - 1).max(1));
     let id = history.id.clone();
-    let diff = Resource::new(
-        {
-            let id = id.clone();
-            move || (id.clone(), from, to)
-        },
-        |(id, from, to)| load_card_diff(id, from, to),
-    );
     let error = last_error(restore.value());
     let outcome = if stale {
         Some(("alert alert-error", "Someone saved a newer version meanwhile, so nothing was restored. Look at the newest version first.".to_string()))
@@ -130,8 +122,8 @@ fn History(
                     <button type="submit" class="button secondary small">"Compare"</button>
                 </form>
                 <Suspense fallback=|| view! { <p class="muted">"Comparing…"</p> }>
-                    {move || Suspend::new(async move {
-                        match diff.await {
+                    {Suspend::new(async move {
+                        match load_card_diff(id, from, to).await {
                             Ok(d) => view! { <DiffView diff=d/> }.into_any(),
                             Err(error) => view! { <ErrorPanel error/> }.into_any(),
                         }

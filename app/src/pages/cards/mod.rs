@@ -9,12 +9,10 @@ pub mod rep;
 
 use domain::types::CardId;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 /// The `:id` route parameter.
-pub(crate) fn card_id_param() -> Memo<CardId> {
-    let params = use_params_map();
-    Memo::new(move |_| CardId::from(params.read().get("id").unwrap_or_default()))
+pub(crate) fn card_id_param() -> CardId {
+    CardId::from(crate::pages::route_param("id"))
 }
 
 /// The export links for a card.

@@ -14,21 +14,19 @@ use crate::components::form::textarea_text;
 use crate::components::format::format_date;
 use crate::components::presence::PresenceBar;
 use crate::error::AppError;
-use crate::Me;
+use crate::me;
 
 #[component]
 pub fn RepViewPage() -> impl IntoView {
     let id = card_id_param();
-    let card = Resource::new(move || id.get(), read_card);
-    let me = expect_context::<Me>();
+    let reader = me().map(|v| v.id);
     // Rating an answer is a plain form: the server answers with this page again, at the
     // answer (which shows the vote), or with the error in the address.
     let feedback = ServerAction::<SendFeedback>::new();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let reader = me.0.await.ok().flatten().map(|v| v.id);
-                match card.await {
+            {Suspend::new(async move {
+                match read_card(id).await {
                     Ok(card) => view! { <RepView card reader feedback/> }.into_any(),
                     Err(error) => view! { <Title text="Battlecard"/><ErrorPanel error/> }.into_any(),
                 }

@@ -1,10 +1,10 @@
 //! The competitor page: who they are, the battlecards about them, what to watch,
 //! and what happened lately.
+use crate::pages::route_param;
 use domain::types::card_limits;
 use domain::types::{BattlecardSummary, CardStatus, CompetitorDetail, CompetitorId};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::sources::SourcesPanel;
 use super::{host, Initials};
@@ -17,15 +17,13 @@ use crate::preload::ChunkHints;
 
 #[component]
 pub fn CompetitorPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| CompetitorId::from(params.read().get("id").unwrap_or_default()));
+    let id = CompetitorId::from(route_param("id"));
     // Archiving is a plain form: the page comes back with the new state (or the error).
     let archive = ServerAction::<SetCompetitorArchived>::new();
-    let detail = Resource::new(move || id.get(), load_competitor);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
+            {Suspend::new(async move {
+                match load_competitor(id).await {
                     Ok(d) => view! { <Detail detail=d archive/> }.into_any(),
                     Err(error) => view! { <Title text="Competitor"/><ErrorPanel error/> }.into_any(),
                 }

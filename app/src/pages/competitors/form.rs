@@ -1,10 +1,10 @@
 //! Creating and editing a competitor. Plain forms that also work before the page's
 //! script has loaded; on success the server sends the browser to the competitor page.
+use crate::pages::route_param;
 use domain::types::competitor_limits as limits;
 use domain::types::{Competitor, CompetitorId};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::competitors::{get_competitor, CreateCompetitor, UpdateCompetitor};
 use crate::components::error::{ErrorPanel, FormAlert};
@@ -33,14 +33,12 @@ pub fn NewCompetitorPage() -> impl IntoView {
 
 #[component]
 pub fn EditCompetitorPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| CompetitorId::from(params.read().get("id").unwrap_or_default()));
-    let competitor = Resource::new(move || id.get(), get_competitor);
+    let id = CompetitorId::from(route_param("id"));
     view! {
         <Title text="Edit competitor"/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match competitor.await {
+            {Suspend::new(async move {
+                match get_competitor(id).await {
                     Ok(c) => view! { <EditForm competitor=c/> }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }

@@ -2,54 +2,35 @@
 use domain::types::{CompetitorList, CompetitorSort, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use super::{host, Initials};
 use crate::api::competitors::list_competitors;
 use crate::components::error::ErrorPanel;
 use crate::components::format::format_date;
 use crate::components::pager::Pager;
-use crate::pages::{page_param, urlencode};
-use crate::Me;
+use crate::me;
+use crate::pages::{page_param, query_param, urlencode};
 
 #[component]
 pub fn CompetitorsPage() -> impl IntoView {
-    let query = use_query_map();
-    let param =
-        move |name: &'static str| Memo::new(move |_| query.read().get(name).unwrap_or_default());
-    let (q, tag, sort, archived) = (param("q"), param("tag"), param("sort"), param("archived"));
+    let (q, tag, sort) = (query_param("q"), query_param("tag"), query_param("sort"));
+    let archived = query_param("archived");
     let page = page_param();
-    let list = Resource::new(
-        move || {
-            (
-                q.get(),
-                tag.get(),
-                sort.get(),
-                archived.get() == "true",
-                page.get(),
-            )
-        },
-        |(q, tag, sort, archived, page)| list_competitors(q, tag, sort, archived, page),
-    );
-    let me = expect_context::<Me>();
+    let editor = me().is_some_and(|v| v.role.at_least(Role::Editor));
     view! {
         <Title text="Competitors"/>
         <div class="page-head">
             <h1>"Competitors"</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let editor = me.0.await.ok().flatten().is_some_and(|v| v.role.at_least(Role::Editor));
-                    editor.then(|| view! { <a class="button primary" href="/competitors/new">"New competitor"</a> })
-                })}
-            </Suspense>
+            {editor.then(|| view! { <a class="button primary" href="/competitors/new">"New competitor"</a> })}
         </div>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
+            {Suspend::new(async move {
+                let keep = keep_params(&q, &tag, &sort, &archived);
+                let (sort_by, archived) = (CompetitorSort::parse(&sort), archived == "true");
+                match list_competitors(q.clone(), tag.clone(), sort, archived, page).await {
                     Ok(list) => view! {
-                        <Filters list=list.clone() q=q.get_untracked() tag=tag.get_untracked()
-                            sort=CompetitorSort::parse(&sort.get_untracked()) archived=archived.get_untracked() == "true"/>
-                        <Results list keep=keep_params(&q.get_untracked(), &tag.get_untracked(), &sort.get_untracked(), &archived.get_untracked())/>
+                        <Filters list=list.clone() q tag sort=sort_by archived/>
+                        <Results list keep/>
                     }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }

@@ -4,7 +4,6 @@
 use domain::types::{Claim, CompetitorId, SnapshotId, SnapshotView};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::ai::SummariseSnapshot;
 use crate::api::sources::read_snapshot;
@@ -12,6 +11,7 @@ use crate::components::error::ErrorPanel;
 use crate::components::format::format_time;
 use crate::components::job::JobProgress;
 use crate::pages::cards::draft::ClaimItem;
+use crate::pages::{query_param, route_param};
 use crate::preload::ChunkHints;
 
 /// The highlight range from `?hl=12-80`, if well formed.
@@ -27,16 +27,13 @@ fn highlight(query: Option<String>) -> Option<(usize, usize)> {
 
 #[component]
 pub fn SnapshotPage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let id = Memo::new(move |_| SnapshotId::from(params.read().get("snap").unwrap_or_default()));
-    let range = Memo::new(move |_| highlight(query.read().get("hl")));
-    let snapshot = Resource::new(move || id.get(), read_snapshot);
+    let id = SnapshotId::from(route_param("snap"));
+    let range = highlight(Some(query_param("hl")));
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match snapshot.await {
-                    Ok(s) => view! { <Snapshot snapshot=s range=range.get_untracked()/> }.into_any(),
+            {Suspend::new(async move {
+                match read_snapshot(id).await {
+                    Ok(s) => view! { <Snapshot snapshot=s range/> }.into_any(),
                     Err(error) => view! { <Title text="Snapshot"/><ErrorPanel error/> }.into_any(),
                 }
             })}
