@@ -676,7 +676,11 @@ async fn a_rep_view_is_gzipped_for_browsers_that_accept_it(backend: Backend) {
     assert!(kept.contains("Acme vs us"), "{}", excerpt(&kept, "Acme"));
     // The page's data is rendered, never sent again as data: none of its islands loads
     // anything.
-    assert!(!kept.contains("__RESOLVED_RESOURCES["), "{}", excerpt(&kept, "__RESOLVED_RESOURCES["));
+    assert!(
+        !kept.contains("__RESOLVED_RESOURCES["),
+        "{}",
+        excerpt(&kept, "__RESOLVED_RESOURCES[")
+    );
     let document = |page: &str, nonce: &str| page.replace(nonce, "");
     assert_eq!(
         document(&rendered, &rendered_nonce),
