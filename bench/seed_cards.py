@@ -77,7 +77,7 @@ def published_card(competitor_id, title, body):
     version = saved.get("Saved", {}).get("version")
     if not version:
         sys.exit(f"seed: saving {title!r} did not save: {saved!r}")
-    call("cards/status", {"id": card_id, "status": "published", "version": str(version)})
+    call("cards/status", body={"id": card_id, "status": "published", "version": version})
     return card_id
 
 

@@ -1,10 +1,11 @@
 //! AI drafts: ask for one (a background job), review it, accept or discard it.
 use domain::types::{CardId, DraftId, DraftView, JobView, SaveOutcome, SnapshotId};
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
 
-#[server(endpoint = "ai/request")]
+#[server(endpoint = "ai/request", input = Json)]
 pub async fn request_draft(
     card_id: CardId,
     agent: String,
@@ -74,7 +75,7 @@ pub async fn summarise_snapshot(
         .await?)
 }
 
-#[server(endpoint = "ai/status")]
+#[server(endpoint = "ai/status", input = Json)]
 pub async fn ai_status(
     /// Admins: also ask the external provider whether it answers (a network call).
     #[server(default)]

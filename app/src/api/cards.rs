@@ -46,7 +46,7 @@ pub async fn save_card(
         .await?)
 }
 
-#[server(endpoint = "cards/status")]
+#[server(endpoint = "cards/status", input = Json)]
 pub async fn set_card_status(
     id: CardId,
     status: String,
@@ -157,7 +157,7 @@ pub async fn send_feedback(
 }
 
 /// Markdown → the same sanitised HTML the rep view shows (the editor's live preview).
-#[server(endpoint = "cards/preview")]
+#[server(endpoint = "cards/preview", input = Json)]
 pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
     use crate::api::ssr::*;
     require_role(domain::types::Role::Editor)?;

@@ -29,9 +29,9 @@ pub async fn acme_with_sources(site: &Site, who: &Browser) -> (String, String) {
 
 /// `/api/ai/request` for a whole-card draft: (status, body).
 pub async fn ask_for_draft(who: &Browser, card: &str) -> (u16, Value) {
-    who.call(
+    who.call_json(
         "/api/ai/request",
-        &[("card_id", card), ("agent", "battlecard_writer")],
+        &json!({"card_id": card, "agent": "battlecard_writer"}),
     )
     .await
 }
@@ -123,13 +123,16 @@ async fn draft_from_fetched_pages(backend: Backend) {
     assert_eq!(asked.0, 404, "{}", asked.1);
     // Bad requests say what is wrong.
     let bad = admin
-        .call("/api/ai/request", &[("card_id", &card), ("agent", "poet")])
+        .call_json(
+            "/api/ai/request",
+            &json!({"card_id": card, "agent": "poet"}),
+        )
         .await;
     assert_error(&bad, 422, "validation");
     let bad = admin
-        .call(
+        .call_json(
             "/api/ai/request",
-            &[("card_id", &card), ("agent", "section_refresher")],
+            &json!({"card_id": card, "agent": "section_refresher"}),
         )
         .await;
     assert_error(&bad, 422, "validation");
@@ -278,14 +281,9 @@ async fn unverified_claims_block_publishing(backend: Backend) {
         "conflict",
     );
     let (status, body) = admin
-        .call(
+        .call_json(
             "/api/cards/status",
-            &[
-                ("id", &card),
-                ("status", "published"),
-                ("version", &version.to_string()),
-                ("override_unverified", "true"),
-            ],
+            &json!({"id": card, "status": "published", "version": version, "override_unverified": true}),
         )
         .await;
     assert_eq!(status, 200, "{body}");
@@ -306,13 +304,9 @@ async fn cache_and_limits(backend: Backend) {
     let (_, b) = draft(&admin, &second).await;
     assert_eq!(a["content"], b["content"]);
     let (status, job) = admin
-        .call(
+        .call_json(
             "/api/ai/request",
-            &[
-                ("card_id", &card),
-                ("agent", "battlecard_writer"),
-                ("regenerate", "true"),
-            ],
+            &json!({"card_id": card, "agent": "battlecard_writer", "regenerate": true}),
         )
         .await;
     assert_eq!(status, 200, "{job}");

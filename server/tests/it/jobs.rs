@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use serde_json::json;
 use sqlx::Row;
 
 use crate::common::cards::new_competitor;
@@ -181,9 +182,9 @@ async fn killed_worker_draft_exists_once(backend: Backend) {
     let card = crate::common::cards::new_card(&editor, &acme, "Acme").await;
     let mut first = app.worker_process("1");
     let (status, job) = editor
-        .call(
+        .call_json(
             "/api/ai/request",
-            &[("card_id", &card), ("agent", "battlecard_writer")],
+            &json!({"card_id": card, "agent": "battlecard_writer"}),
         )
         .await;
     assert_eq!(status, 200, "{job}");

@@ -188,7 +188,7 @@ async fn openai_draft_is_safe_and_accounted(backend: Backend) {
     .await
     .unwrap();
     assert_eq!((tokens, cost, hit), (1500, 1050, 0));
-    let (status, budget) = admin.call("/api/ai/status", &[]).await;
+    let (status, budget) = admin.call_json("/api/ai/status", &json!({})).await;
     assert_eq!(status, 200, "{budget}");
     assert_eq!(budget["provider"], "openai");
     assert_eq!(budget["today"][0]["used"], 1500);

@@ -242,16 +242,12 @@ async fn try_everything(
     v: i64,
 ) -> Vec<(&'static str, (u16, Value))> {
     let version = v.to_string();
-    let forms: [(&'static str, Vec<(&str, &str)>); 7] = [
+    let forms: [(&'static str, Vec<(&str, &str)>); 6] = [
         ("/api/cards/editor", vec![("id", id)]),
         ("/api/cards/history", vec![("id", id)]),
         (
             "/api/cards/diff",
             vec![("id", id), ("from", "1"), ("to", &version)],
-        ),
-        (
-            "/api/cards/status",
-            vec![("id", id), ("status", "draft"), ("version", &version)],
         ),
         (
             "/api/cards/restore",
@@ -272,6 +268,11 @@ async fn try_everything(
     for (path, fields) in forms {
         answers.push((path, rep.call(path, &fields).await));
     }
+    let status = json!({"id": id, "status": "draft", "version": v});
+    answers.push((
+        "/api/cards/status",
+        rep.call_json("/api/cards/status", &status).await,
+    ));
     let content = full_content("Hijacked");
     let save = json!({"id": id, "base_version": v, "content": content, "note": ""});
     answers.push((
@@ -320,7 +321,7 @@ async fn viewers_cannot_tell_a_draft_from_a_missing_card(backend: Backend) {
         }
     }
     let answer = rep
-        .call("/api/cards/preview", &[("markdown", "**hi**")])
+        .call_json("/api/cards/preview", &json!({"markdown": "**hi**"}))
         .await;
     assert_error(&answer, 403, "forbidden");
     let fields = [
@@ -418,7 +419,7 @@ async fn typed_markup_is_stored_as_typed_and_rendered_inert(backend: Backend) {
 
     for payload in PAYLOADS.iter().chain(&[all.as_str()]) {
         let (status, html) = admin
-            .call("/api/cards/preview", &[("markdown", payload)])
+            .call_json("/api/cards/preview", &json!({"markdown": payload}))
             .await;
         assert_eq!(status, 200, "{html}");
         assert_inert(
@@ -427,9 +428,9 @@ async fn typed_markup_is_stored_as_typed_and_rendered_inert(backend: Backend) {
         );
     }
     let (_, html) = admin
-        .call(
+        .call_json(
             "/api/cards/preview",
-            &[("markdown", "# Title\n\n[ok](https://example.com)")],
+            &json!({"markdown": "# Title\n\n[ok](https://example.com)"}),
         )
         .await;
     let html = html.as_str().unwrap();

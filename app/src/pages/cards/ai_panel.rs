@@ -8,7 +8,7 @@ use crate::api::ai::{ai_status, RequestDraft};
 use crate::components::budget::BudgetMeters;
 use crate::components::error::FormAlert;
 use crate::components::form::last_error;
-use crate::components::job::JobProgress;
+use crate::components::job::job_progress_later;
 use crate::error::AppError;
 
 /// The AI requests of the editor and the budgets they draw on. Created where the
@@ -96,7 +96,7 @@ pub fn AiPanel(card_id: CardId, dirty: Memo<bool>, ai: AiRequests) -> impl IntoV
                 " Regenerate (ignore the saved answer for the same sources)"
             </label>
             {move || request.value().get().and_then(Result::ok).map(|job| view! {
-                <JobProgress job link_text="Review the draft"/>
+                <Suspense>{Suspend::new(job_progress_later(job, "Review the draft".into()))}</Suspense>
             })}
         </section>
     }

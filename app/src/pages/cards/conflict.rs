@@ -10,8 +10,21 @@ use super::editor::{EditorState, Stored};
 use crate::components::form::textarea_text;
 use crate::components::format::format_time;
 
+/// The conflict screen, its code (and the merge's) loaded only when a save conflicts:
+/// with `--split` it is a chunk of its own, which the editor does not need to start.
+#[leptos::lazy]
+pub async fn conflict_screen(
+    base: CardContent,
+    info: ConflictInfo,
+    state: EditorState,
+    conflict: RwSignal<Option<(CardContent, ConflictInfo)>>,
+    on_resolved: Callback<()>,
+) -> AnyView {
+    view! { <ConflictView base info state conflict on_resolved/> }.into_any()
+}
+
 #[component]
-pub fn ConflictView(
+fn ConflictView(
     base: CardContent,
     info: ConflictInfo,
     state: EditorState,

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::ai_panel::{AiPanel, AiRequests, UnverifiedWarning};
-use super::conflict::ConflictView;
+use super::conflict::conflict_screen;
 use super::objections::ObjectionsEditor;
 use super::{card_id_param, ExportLinks};
 use crate::api::cards::{card_for_editing, SaveCard, SetCardStatus};
@@ -175,7 +175,11 @@ fn Editor(data: CardEditorData, editor: Option<UserId>) -> impl IntoView {
             when=move || conflict.with(Option::is_none)
             fallback=move || {
                 let (base, info) = conflict.get().expect("shown only with a conflict");
-                view! { <ConflictView base info state conflict on_resolved=save_now/> }
+                view! {
+                    <Suspense fallback=|| view! { <p class="muted" role="status">"Comparing the two versions…"</p> }>
+                        {Suspend::new(conflict_screen(base, info, state, conflict, save_now))}
+                    </Suspense>
+                }
             }
         >
             <Toolbar id=id.clone() state dirty pending=save.pending() on_save=save_now unverified/>

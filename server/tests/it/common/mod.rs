@@ -459,13 +459,9 @@ pub mod cards {
 
     /// `/api/cards/status`: (status, body).
     pub async fn set_status(who: &Browser, card_id: &str, to: &str, version: i64) -> (u16, Value) {
-        who.call(
+        who.call_json(
             "/api/cards/status",
-            &[
-                ("id", card_id),
-                ("status", to),
-                ("version", &version.to_string()),
-            ],
+            &json!({"id": card_id, "status": to, "version": version}),
         )
         .await
     }
