@@ -1,10 +1,11 @@
 //! The rep view: a published card for reading on a phone mid-call. Objections are one
 //! tap away (each a collapsible, linkable `#objection-<id>`), answers copy with one
-//! tap, and every answer can be rated. The page is server-rendered; copying an answer,
-//! the presence line and opening a linked answer are islands, and rating is a plain
-//! form that comes back to the answer.
-use domain::types::{card_limits, CardId, ObjectionId, RepCard, RepObjection, UserId};
+//! tap, and every answer can be rated. The page is server-rendered; the presence line
+//! and the objection list's tools (copying, opening a linked answer) are islands, and
+//! rating is a plain form that comes back to the answer.
+use domain::types::{card_limits, CardId, RepCard, RepObjection, UserId};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use super::{card_id_param, ExportLinks};
@@ -79,9 +80,9 @@ fn RepView(
                     {card.objections.iter().cloned().map(|o| {
                         // A refused rating comes back to its own answer only.
                         let error = refused.clone().filter(|e| e.value("objection_id") == Some(o.id.to_string()));
-                        view! { <ObjectionItem card_id=card_id.clone() objection=o rateable=card.published feedback error/> }
+                        view! { <ObjectionItem card_id=card_id.clone() objection=o rateable=card.published error/> }
                     }).collect_view()}
-                    <OpenLinkedObjection/>
+                    <ObjectionTools/>
                 </section>
             })}
             {card.sections.into_iter().map(|s| view! {
@@ -94,12 +95,16 @@ fn RepView(
     }
 }
 
-/// Opens the objection named in the address (`#objection-…`), now and whenever the
-/// address's fragment changes.
+/// What the objection list does in the browser, for every answer at once: copy an
+/// answer in one tap (each "Copy answer" button names its answer in `data-copy`), and
+/// open the objection named in the address (`#objection-…`), now and whenever the
+/// address's fragment changes. One island for the list rather than one per answer:
+/// nothing to hydrate per objection.
 #[island]
-fn OpenLinkedObjection() -> impl IntoView {
+fn ObjectionTools() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
+        use wasm_bindgen::JsCast;
         let open = || {
             let hash = window().location().hash().unwrap_or_default();
             let Some(id) = hash
@@ -115,8 +120,53 @@ fn OpenLinkedObjection() -> impl IntoView {
         };
         open();
         let _ = window_event_listener(leptos::ev::hashchange, move |_| open());
+        let _ = window_event_listener(leptos::ev::click, |ev| {
+            let button = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest("button[data-copy]").ok().flatten());
+            if let Some(button) = button {
+                copy_answer(button);
+            }
+        });
     }
 }
+
+/// Copies the answer `button` names, as the rep sees it; the button says "Copied" for
+/// two seconds.
+#[cfg(feature = "hydrate")]
+fn copy_answer(button: web_sys::Element) {
+    use wasm_bindgen::JsCast;
+    let answer = button.get_attribute("data-copy").unwrap_or_default();
+    let text = document()
+        .get_element_by_id(&answer)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        .map(|e| e.inner_text())
+        .unwrap_or_default();
+    let navigator = window().navigator();
+    // The clipboard API exists only on https (and localhost); elsewhere offer the text
+    // to copy by hand rather than fail.
+    let has_clipboard =
+        web_sys::js_sys::Reflect::has(&navigator, &"clipboard".into()).unwrap_or(false);
+    if !has_clipboard {
+        let _ = window().prompt_with_message_and_default("Copy the answer:", &text);
+        return;
+    }
+    let clipboard = navigator.clipboard();
+    leptos::task::spawn_local(async move {
+        let done = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await;
+        if done.is_ok() {
+            button.set_text_content(Some("Copied"));
+            let button = send_wrapper::SendWrapper::new(button);
+            set_timeout(
+                move || button.set_text_content(Some(COPY_LABEL)),
+                std::time::Duration::from_secs(2),
+            );
+        }
+    });
+}
+
+const COPY_LABEL: &str = "Copy answer";
 
 /// One objection: the question opens to the answer, with copying, a link to it and
 /// (on a published card) whether it helped. Opened when `error` (a refused rating of
@@ -127,7 +177,6 @@ fn ObjectionItem(
     objection: RepObjection,
     /// False on a preview: reps rate published answers only.
     rateable: bool,
-    feedback: ServerAction<SendFeedback>,
     error: Option<AppError>,
 ) -> impl IntoView {
     let id = objection.id.clone();
@@ -143,13 +192,15 @@ fn ObjectionItem(
         <details class="objection" id=anchor.clone() open=open>
             <summary><span class="objection-q">{objection.objection.clone()}</span></summary>
             <div class="objection-body">
-                <div class="prose" id=answer_id inner_html=objection.answer_html.clone()></div>
+                <div class="prose" id=answer_id.clone() inner_html=objection.answer_html.clone()></div>
                 <div class="objection-tools">
-                    <CopyAnswer objection_id=id.clone()/>
+                    <button type="button" class="button secondary small" data-copy=answer_id.clone()>{COPY_LABEL}</button>
                     <a class="small" href=format!("#{anchor}")>"Link to this answer"</a>
                 </div>
                 {rateable.then(|| view! {
-                <ActionForm action=feedback attr:class="feedback">
+                // A plain form: this part of the page is not an island, so an
+                // `ActionForm` would only cost more to render.
+                <form method="post" action=SendFeedback::url() class="feedback">
                     <input type="hidden" name="card_id" value=card_id.to_string()/>
                     <input type="hidden" name="objection_id" value=id.to_string()/>
                     <p class="feedback-q" role="status">{match vote {
@@ -170,46 +221,9 @@ fn ObjectionItem(
                         <button type="submit" name="helpful" value="false" class="button small"
                             class:selected=vote == Some(false) aria-pressed=(vote == Some(false)).to_string()>"👎 Didn't help"</button>
                     </div>
-                </ActionForm>
+                </form>
                 })}
             </div>
         </details>
-    }
-}
-
-/// Copies the answer as the rep sees it, in one tap.
-#[island]
-fn CopyAnswer(objection_id: ObjectionId) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let answer_id = format!("answer-{objection_id}");
-    let copy = move |_| {
-        use wasm_bindgen::JsCast;
-        let text = document()
-            .get_element_by_id(&answer_id)
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-            .map(|e| e.inner_text())
-            .unwrap_or_default();
-        let navigator = window().navigator();
-        // The clipboard API exists only on https (and localhost); elsewhere offer the
-        // text to copy by hand rather than fail.
-        let has_clipboard =
-            web_sys::js_sys::Reflect::has(&navigator, &"clipboard".into()).unwrap_or(false);
-        if !has_clipboard {
-            let _ = window().prompt_with_message_and_default("Copy the answer:", &text);
-            return;
-        }
-        let clipboard = navigator.clipboard();
-        leptos::task::spawn_local(async move {
-            let done = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await;
-            copied.set(done.is_ok());
-            if done.is_ok() {
-                set_timeout(move || copied.set(false), std::time::Duration::from_secs(2));
-            }
-        });
-    };
-    view! {
-        <button type="button" class="button secondary small" on:click=copy>
-            {move || if copied.get() { "Copied" } else { "Copy answer" }}
-        </button>
     }
 }
