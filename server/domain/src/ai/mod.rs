@@ -3,6 +3,8 @@
 //! names before anyone sees the draft. Drafts wait for an editor; accepting one makes
 //! a new card version (a published card stays live until someone publishes again).
 mod compose;
+#[cfg(test)]
+mod corpus_tests;
 pub mod drafts;
 pub mod engine;
 #[cfg(test)]
