@@ -4,14 +4,13 @@
 //! `CORPUS_MISSES=1` also lists what each card missed. Every claim must verify and
 //! the same sources must give the same card; the bars on recall, polarity, plans and
 //! forbidden strings (issue 14) are added as the engine meets them.
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{engine, verify, Brief, DraftOutput, SourceText};
-use crate::sources::extract::html_to_text;
-use crate::types::{Agent, CardContent, SectionKey, SnapshotId};
+use super::engine_tests::{snapshots, source};
+use super::{engine, verify, Brief, DraftOutput};
+use crate::types::{Agent, CardContent, SectionKey};
 
 #[derive(Deserialize)]
 struct Labels {
@@ -94,10 +93,8 @@ fn any_line(markdown: &str, terms: &[String]) -> bool {
 }
 
 fn section(content: &CardContent, key: &str) -> String {
-    let key = SectionKey::ALL
-        .into_iter()
-        .find(|k| k.as_str() == key)
-        .unwrap_or_else(|| panic!("labels name an unknown section: {key}"));
+    let key =
+        SectionKey::parse(key).unwrap_or_else(|| panic!("labels name an unknown section: {key}"));
     content.section(key).to_string()
 }
 
@@ -109,13 +106,7 @@ fn brief(dir: &Path, labels: &Labels) -> Brief {
         .map(|(i, page)| {
             let html = std::fs::read_to_string(dir.join(&page.file))
                 .unwrap_or_else(|e| panic!("{}: {e}", page.file));
-            let text = html_to_text(&html);
-            SourceText {
-                snapshot_id: SnapshotId::from(format!("s{i}")),
-                title: text.title,
-                url: page.url.clone(),
-                text: text.text,
-            }
+            source(&format!("s{i}"), &page.url, &html)
         })
         .collect();
     let why_we_win = labels
@@ -214,13 +205,8 @@ fn score(labels: &Labels, brief: &Brief, out: &mut DraftOutput, again: &DraftOut
                 .push(format!("landmine question about {}", terms.join(" + ")));
         }
     }
-    let snapshots: HashMap<SnapshotId, (String, String)> = brief
-        .sources
-        .iter()
-        .map(|s| (s.snapshot_id.clone(), (s.title.clone(), s.text.clone())))
-        .collect();
     f.claims = out.claims.len();
-    f.unverified = verify(&mut out.claims, &snapshots);
+    f.unverified = verify(&mut out.claims, &snapshots(brief));
     f
 }
 

@@ -34,15 +34,7 @@ fn brief() -> Brief {
         competitor: "Acme CRM".into(),
         sources: PAGES
             .iter()
-            .map(|(id, url, html)| {
-                let page = html_to_text(html);
-                SourceText {
-                    snapshot_id: SnapshotId::from(*id),
-                    title: page.title,
-                    url: url.to_string(),
-                    text: page.text,
-                }
-            })
+            .map(|(id, url, html)| source(id, url, html))
             .collect(),
         current: CardContent {
             title: "Acme CRM".into(),
@@ -57,7 +49,19 @@ fn brief() -> Brief {
     }
 }
 
-fn snapshots(brief: &Brief) -> HashMap<SnapshotId, (String, String)> {
+/// A fetched page as the engine reads it.
+pub(super) fn source(id: &str, url: &str, html: &str) -> SourceText {
+    let page = html_to_text(html);
+    SourceText {
+        snapshot_id: SnapshotId::from(id),
+        title: page.title,
+        url: url.to_string(),
+        text: page.text,
+    }
+}
+
+/// The brief's pages as `verify` reads them.
+pub(super) fn snapshots(brief: &Brief) -> HashMap<SnapshotId, (String, String)> {
     brief
         .sources
         .iter()
