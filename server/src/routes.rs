@@ -27,7 +27,7 @@ use crate::middleware::client_ip::ProxyTrust;
 use crate::middleware::csrf::{self, CsrfConfig};
 use crate::middleware::deadline;
 use crate::middleware::security::{self, CspNonce, SecurityConfig};
-use crate::middleware::{auth, body_limit, metrics, request_id};
+use crate::middleware::{auth, body_limit, metrics, page_cache, request_id};
 use crate::startup::AppState;
 use crate::{export, health, ws};
 
@@ -78,6 +78,11 @@ pub fn router(
             shell(shell_state.leptos_options.clone())
         })
         .route("/cards/{id}/export/{format}", get(export::card))
+        // Inside the page guard: only pages a reader may see are kept for them.
+        .route_layer(from_fn_with_state(
+            state.services.clone(),
+            page_cache::serve,
+        ))
         .route_layer(from_fn_with_state(
             state.services.clone(),
             auth::guard_pages,

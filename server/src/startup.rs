@@ -113,11 +113,15 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
     // Configuration has checked the combination: shared instances have Redis, a
     // standalone one has none.
     let shared = match (config.deployment, &config.redis_url) {
-        (Deployment::Shared, Some(url)) => Shared::redis(&RedisSettings {
-            url: url.expose_secret().to_string(),
-            pool_size: config.redis_pool_size,
-            prefix: config.redis_prefix.clone(),
-        })
+        (Deployment::Shared, Some(url)) => Shared::redis(
+            &RedisSettings {
+                url: url.expose_secret().to_string(),
+                pool_size: config.redis_pool_size,
+                prefix: config.redis_prefix.clone(),
+            },
+            &db,
+            config.page_cache_max_bytes,
+        )
         .await
         .with_context(|| format!("Redis {}", redact_url(url.expose_secret())))?,
         (Deployment::Shared, None) => anyhow::bail!("REDIS_URL: shared instances need Redis"),
@@ -127,6 +131,7 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
                 max_bytes: config.cache_max_bytes,
                 ..InProcessLimits::default()
             },
+            config.page_cache_max_bytes,
         ),
     };
     let cache = shared.cache().clone();

@@ -130,7 +130,12 @@ pub async fn reorder_objections(
 pub async fn read_card(id: CardId) -> Result<RepCard, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
-    Ok(services()?.battlecards().rep_card(&user, &id).await?)
+    let card = services()?.battlecards().rep_card(&user, &id).await?;
+    if card.published {
+        // Recorded by `rep_card`, and again each time a kept copy of the page is sent.
+        on_every_serve(domain::pages::PageEffect::CardViewed(id));
+    }
+    Ok(card)
 }
 
 #[server(endpoint = "cards/feedback")]

@@ -51,6 +51,16 @@ pub fn client_ip() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// Asks for `effect` each time the page being rendered is sent, from a kept copy too
+/// (see `domain::pages`). Outside a page's rendering there is nothing to repeat.
+pub fn on_every_serve(effect: domain::pages::PageEffect) {
+    if let Some(effects) =
+        parts().and_then(|p| p.extensions.get::<domain::pages::PageEffects>().cloned())
+    {
+        effects.push(effect);
+    }
+}
+
 /// The request's session.
 pub async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>()

@@ -17,7 +17,6 @@ pub mod cache;
 #[cfg(feature = "server")]
 pub mod competitors;
 #[cfg(feature = "server")]
-#[cfg(feature = "server")]
 pub mod dashboard;
 #[cfg(feature = "server")]
 pub mod error;
@@ -27,6 +26,8 @@ pub mod events;
 pub mod jobs;
 #[cfg(feature = "server")]
 pub mod markdown;
+#[cfg(feature = "server")]
+pub mod pages;
 #[cfg(feature = "server")]
 pub mod presence;
 #[cfg(feature = "server")]

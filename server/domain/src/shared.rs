@@ -1,6 +1,6 @@
 //! The deployment's shared-state layer, built once at start from the deployment mode:
-//! sessions, the cache (counters and rate limits, values with expiry, presence maps)
-//! and the live-event bus. A standalone instance keeps sessions in its SQL database and
+//! sessions, the cache (counters and rate limits, values with expiry, presence maps),
+//! the live-event bus and the rendered pages. A standalone instance keeps sessions in its SQL database and
 //! the rest in process; shared instances keep all of it in Redis, so any number of
 //! them behave as one. Everything else receives this layer and never asks which it is.
 use std::time::Duration;
@@ -9,6 +9,7 @@ use anyhow::Context;
 
 use crate::cache::{connect_redis, Cache, InProcessLimits, RedisBackend};
 use crate::events::Events;
+use crate::pages::PageCache;
 use crate::presence::Presence;
 use crate::sessions::{AppSessionStore, RedisSessionStore, SqlSessionStore};
 use crate::store::Db;
@@ -28,14 +29,16 @@ pub struct Shared {
     sessions: AppSessionStore,
     events: Events,
     presence: Presence,
+    pages: PageCache,
 }
 
 impl Shared {
     /// The layer of an instance that runs on its own (it holds the database's
     /// instance claim, so nothing else writes what it keeps in process).
-    pub fn standalone(db: &Db, limits: InProcessLimits) -> Self {
+    pub fn standalone(db: &Db, limits: InProcessLimits, page_bytes: u64) -> Self {
         let cache = Cache::in_process(limits);
         Shared {
+            pages: PageCache::new(db.clone(), page_bytes),
             sessions: AppSessionStore::Sql(SqlSessionStore::new(db.clone(), cache.clone())),
             events: Events::in_process(),
             presence: Presence::new(cache.clone()),
@@ -43,14 +46,16 @@ impl Shared {
         }
     }
 
-    /// The layer of instances that share Redis.
-    pub async fn redis(settings: &RedisSettings) -> anyhow::Result<Self> {
+    /// The layer of instances that share Redis. Rendered pages are kept in process
+    /// here too: their keys carry the database's page version (see [`PageCache`]).
+    pub async fn redis(settings: &RedisSettings, db: &Db, page_bytes: u64) -> anyhow::Result<Self> {
         let pool = connect_redis(&settings.url, settings.pool_size).await?;
         let cache = Cache::new(RedisBackend::new(pool.clone(), &settings.prefix));
         let events = Events::redis(&settings.url, pool.clone(), &settings.prefix)
             .await
             .context("live events")?;
         Ok(Shared {
+            pages: PageCache::new(db.clone(), page_bytes),
             sessions: AppSessionStore::Redis(RedisSessionStore::new(pool, &settings.prefix)),
             events,
             presence: Presence::new(cache.clone()),
@@ -72,6 +77,10 @@ impl Shared {
 
     pub fn presence(&self) -> &Presence {
         &self.presence
+    }
+
+    pub fn pages(&self) -> &PageCache {
+        &self.pages
     }
 
     /// Housekeeping that runs for as long as the process does (expired sessions are

@@ -237,6 +237,10 @@ pub struct Settings {
     #[arg(long, env = "CACHE_MAX_MB", default_value = "64", value_parser = whole::<u64>(1, 65_536))]
     cache_max_mb: u64,
 
+    /// Most memory (MiB) for rendered pages kept in this process, in either mode (0: render every page every time); least-used pages go first
+    #[arg(long, env = "PAGE_CACHE_MAX_MB", default_value = "64", value_parser = whole::<u64>(0, 65_536))]
+    page_cache_max_mb: u64,
+
     /// Sign out after this long without a request
     #[arg(long, env = "SESSION_IDLE_TIMEOUT", default_value = "8h", value_parser = duration)]
     session_idle_timeout: Duration,
@@ -356,6 +360,8 @@ pub struct Config {
     pub redis_prefix: String,
     /// Bytes the in-process cache (standalone) may hold.
     pub cache_max_bytes: u64,
+    /// Bytes of rendered pages kept in process (0: none).
+    pub page_cache_max_bytes: u64,
     pub session_idle_timeout: Duration,
     pub session_max_lifetime: Duration,
     pub login_max_failures: u64,
@@ -450,6 +456,7 @@ impl Settings {
             redis_pool_size: self.redis_pool_size,
             redis_prefix: self.redis_prefix,
             cache_max_bytes: self.cache_max_mb * 1024 * 1024,
+            page_cache_max_bytes: self.page_cache_max_mb * 1024 * 1024,
             session_idle_timeout: self.session_idle_timeout,
             session_max_lifetime: self.session_max_lifetime,
             login_max_failures: self.login_max_failures,

@@ -5,5 +5,6 @@ pub mod client_ip;
 pub mod csrf;
 pub mod deadline;
 pub mod metrics;
+pub mod page_cache;
 pub mod request_id;
 pub mod security;

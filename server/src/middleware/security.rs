@@ -1,5 +1,6 @@
 //! Security headers, including a Content-Security-Policy whose script nonce is
-//! fresh per response and shared with Leptos for its hydration script.
+//! fresh per response and shared with Leptos for its hydration script (or, for a kept
+//! page, which carries no nonce, the hashes of its inline scripts).
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -10,6 +11,11 @@ use rand::RngCore as _;
 /// The nonce of the current response, read by the Leptos context.
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub String);
+
+/// On a response: the hashes (`'sha256-…'`) of its inline scripts, which its policy
+/// allows instead of a nonce (a kept page's scripts carry none; see `page_cache`).
+#[derive(Clone, Debug)]
+pub struct ScriptHashes(pub Vec<String>);
 
 /// Whether to send HSTS (only behind https).
 #[derive(Clone, Copy)]
@@ -31,8 +37,12 @@ pub async fn headers(
     let nonce = new_nonce();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
+    let scripts = match res.extensions().get::<ScriptHashes>() {
+        Some(ScriptHashes(hashes)) => hashes.join(" "),
+        None => format!("'nonce-{nonce}'"),
+    };
     let csp = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+        "default-src 'self'; script-src 'self' {scripts} 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
          form-action 'self'; frame-ancestors 'none'"
     );

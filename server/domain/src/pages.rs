@@ -1,0 +1,198 @@
+//! Rendered pages, kept so that reading a page nobody changed costs no rendering.
+//!
+//! A page is kept under the version of everything pages show (`page_version`, which
+//! database triggers bump on every write to a table a page reads, whichever instance or
+//! worker writes it), who it was rendered for, and its address. A request reads the
+//! version first, so a write is seen by the very next request on every instance, and no
+//! write path has to remember to invalidate anything: a kept page of an old version is
+//! simply never asked for again, and goes when the size bound needs the room.
+//!
+//! Pages are kept in this process in both deployment modes: the key says exactly what
+//! the page shows, so a copy is as correct on one instance as on many, and serving it
+//! costs no round trip. What a page does each time it is served (recording that a card
+//! was read) is kept with it as [`PageEffect`]s and done again on every serve.
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use futures_util::future::{BoxFuture, FutureExt, Shared};
+
+use crate::store::Db;
+use crate::types::{CardId, UserId};
+
+/// What serving a page does besides sending it, done again whenever a kept copy is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PageEffect {
+    /// The reader read this (published) card.
+    CardViewed(CardId),
+}
+
+/// The effects a page's rendering asked for. The server puts one in each request it
+/// may keep the page of; rendering adds to it.
+#[derive(Clone, Debug, Default)]
+pub struct PageEffects(Arc<Mutex<Vec<PageEffect>>>);
+
+impl PageEffects {
+    pub fn push(&self, effect: PageEffect) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(effect);
+    }
+
+    pub fn take(&self) -> Vec<PageEffect> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// One rendered page, ready to send: its body in each encoding, the hashes of its
+/// inline scripts (its Content-Security-Policy allows exactly those), and its effects.
+#[derive(Debug)]
+pub struct Page {
+    /// The response's headers (names and values), apart from its length and encoding.
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub identity: Bytes,
+    pub gzip: Bytes,
+    pub brotli: Bytes,
+    /// `sha256-…` sources for the Content-Security-Policy.
+    pub script_hashes: Vec<String>,
+    pub effects: Vec<PageEffect>,
+}
+
+impl Page {
+    fn weight(&self) -> u32 {
+        let bytes = self.identity.len()
+            + self.gzip.len()
+            + self.brotli.len()
+            + self
+                .headers
+                .iter()
+                .map(|(n, v)| n.len() + v.len())
+                .sum::<usize>()
+            + self.script_hashes.iter().map(String::len).sum::<usize>()
+            + 256;
+        u32::try_from(bytes).unwrap_or(u32::MAX)
+    }
+}
+
+/// Where a page is kept: the version it shows, for whom, at which address.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+pub struct PageKey {
+    version: i64,
+    reader: Option<UserId>,
+    address: String,
+}
+
+type VersionRead = Shared<BoxFuture<'static, Result<i64, Arc<anyhow::Error>>>>;
+
+/// The kept pages and the reading of the version.
+#[derive(Clone)]
+pub struct PageCache {
+    db: Db,
+    /// `None` when keeping pages is turned off (every page is rendered).
+    pages: Option<moka::future::Cache<PageKey, Arc<Page>>>,
+    /// The read of the version that has not started yet, which new requests join.
+    queued: Arc<Mutex<Option<VersionRead>>>,
+    /// Held by the read in flight: one at a time.
+    turn: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageCache")
+            .field("enabled", &self.pages.is_some())
+            .finish()
+    }
+}
+
+impl PageCache {
+    /// Keeps at most `max_bytes` of pages (least used go first); 0 keeps none.
+    pub fn new(db: Db, max_bytes: u64) -> Self {
+        let pages = (max_bytes > 0).then(|| {
+            moka::future::Cache::builder()
+                .max_capacity(max_bytes)
+                .weigher(|key: &PageKey, page: &Arc<Page>| {
+                    page.weight()
+                        .saturating_add(u32::try_from(key.address.len()).unwrap_or(u32::MAX))
+                })
+                .build()
+        });
+        PageCache {
+            db,
+            pages,
+            queued: Arc::default(),
+            turn: Arc::default(),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.pages.is_some()
+    }
+
+    /// The version of everything pages show, as committed before this call: the read
+    /// it returns starts after the call. Concurrent callers share reads — at most one
+    /// runs, and everyone who arrives meanwhile waits for the single next one — so a
+    /// busy instance sends the database one short query per round trip, not one per
+    /// request.
+    pub async fn version(&self) -> anyhow::Result<i64> {
+        let read = {
+            let mut queued = self.queued.lock().unwrap_or_else(|e| e.into_inner());
+            queued
+                .get_or_insert_with(|| self.read_version().boxed().shared())
+                .clone()
+        };
+        read.await.map_err(|e| anyhow::anyhow!("{e:#}"))
+    }
+
+    fn read_version(&self) -> impl Future<Output = Result<i64, Arc<anyhow::Error>>> + 'static {
+        let db = self.db.clone();
+        let queued = self.queued.clone();
+        let turn = self.turn.clone();
+        async move {
+            let _turn = turn.lock().await;
+            // From here on, arrivals wait for the next read: this one may no longer
+            // see what they have seen committed.
+            queued.lock().unwrap_or_else(|e| e.into_inner()).take();
+            let version: i64 = sqlx::query_scalar("SELECT n FROM page_version WHERE id = 1")
+                .fetch_one(db.pool())
+                .await
+                .map_err(|e| Arc::new(anyhow::Error::new(e).context("reading page_version")))?;
+            Ok(version)
+        }
+    }
+
+    /// The key of the page at `address` (path and query) for `reader` at `version`.
+    pub fn key(version: i64, reader: Option<&UserId>, address: &str) -> PageKey {
+        PageKey {
+            version,
+            reader: reader.cloned(),
+            address: address.to_string(),
+        }
+    }
+
+    /// The kept page, if any.
+    pub async fn get(&self, key: &PageKey) -> Option<Arc<Page>> {
+        self.pages.as_ref()?.get(key).await
+    }
+
+    /// The kept page, or the one `render` makes (kept when it is `Ok`). Concurrent
+    /// callers with the same key wait for one rendering instead of each rendering.
+    /// `Err` is `render`'s error, shared by everyone who waited for it.
+    pub async fn get_or_render<E, F>(&self, key: PageKey, render: F) -> Result<Arc<Page>, Arc<E>>
+    where
+        E: Send + Sync + 'static,
+        F: Future<Output = Result<Arc<Page>, E>> + Send,
+    {
+        match &self.pages {
+            Some(pages) => pages.try_get_with(key, render).await,
+            None => render.await.map_err(Arc::new),
+        }
+    }
+
+    /// Keeps `page` under `key`, replacing what was kept.
+    pub async fn put(&self, key: PageKey, page: Arc<Page>) {
+        if let Some(pages) = &self.pages {
+            pages.insert(key, page).await;
+        }
+    }
+}

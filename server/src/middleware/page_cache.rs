@@ -1,0 +1,386 @@
+//! Sends a kept copy of a page when nothing it shows has changed (see
+//! `domain::pages`), for every page alike: the page is rendered once per version of the
+//! data, reader and address, and kept already compressed, with the hashes of its inline
+//! scripts in place of the rendering's one-time nonce.
+//!
+//! Only complete `200 text/html` answers to `GET` that set no cookie are kept; anything
+//! else is sent as rendered. A request with `Cache-Control: no-cache` is rendered anew
+//! (and its page kept). Compressing a kept page once, here, rather than in the response
+//! compression layer on each send, is the point of keeping it: that layer passes
+//! answers that already carry a `Content-Encoding` through untouched.
+use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use bytes::Bytes;
+use domain::accounts::CurrentUser;
+use domain::pages::{Page, PageCache, PageEffect, PageEffects};
+use domain::Services;
+use http::header::{self, HeaderName, HeaderValue};
+use http::{Method, StatusCode};
+use sha2::{Digest as _, Sha256};
+
+use super::security::{CspNonce, ScriptHashes};
+
+/// Pages larger than this are sent as rendered, never kept.
+const MAX_PAGE: usize = 4 * 1024 * 1024;
+
+pub async fn serve(State(services): State<Services>, req: Request, next: Next) -> Response {
+    let cache = services.shared().pages();
+    if req.method() != Method::GET || req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let reader = req.extensions().get::<CurrentUser>().cloned();
+    let version = match cache.version().await {
+        Ok(version) => version,
+        Err(e) => {
+            tracing::warn!(error = %e, "page version unavailable; rendering the page");
+            return next.run(req).await;
+        }
+    };
+    let address = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let key = PageCache::key(version, reader.as_ref().map(|u| &u.id), address);
+    let encoding = Encoding::accepted(req.headers());
+    let fresh = wants_fresh(req.headers());
+
+    // What a request that waited for another one's rendering, which could not be kept,
+    // needs to render its own.
+    let (parts, body) = req.into_parts();
+    let spare = (parts.clone(), next.clone());
+    let rendered_here = AtomicBool::new(false);
+    let render = async {
+        rendered_here.store(true, Ordering::Relaxed);
+        render(Request::from_parts(parts, body), next).await
+    };
+    let page = if fresh {
+        match render.await {
+            Ok(page) => {
+                cache.put(key, page.clone()).await;
+                Ok(page)
+            }
+            Err(unkept) => Err(Arc::new(unkept)),
+        }
+    } else {
+        cache.get_or_render(key, render).await
+    };
+    match page {
+        Ok(page) => {
+            if !rendered_here.load(Ordering::Relaxed) {
+                if let Some(reader) = &reader {
+                    repeat(&services, &page.effects, reader);
+                }
+            }
+            respond(&page, encoding)
+        }
+        Err(unkept) => match unkept.take() {
+            Some(response) => response,
+            None => {
+                let (parts, next) = spare;
+                next.run(Request::from_parts(parts, Body::empty())).await
+            }
+        },
+    }
+}
+
+/// What each send of a page does again.
+fn repeat(services: &Services, effects: &[PageEffect], reader: &CurrentUser) {
+    for effect in effects {
+        match effect {
+            PageEffect::CardViewed(card) => services.battlecards().views().record(card, &reader.id),
+        }
+    }
+}
+
+/// A rendering that is not kept: the response, for the request that rendered it.
+struct Unkept(Mutex<Option<Response>>);
+
+impl Unkept {
+    fn new(response: Response) -> Self {
+        Unkept(Mutex::new(Some(response)))
+    }
+
+    fn take(&self) -> Option<Response> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
+
+async fn render(mut req: Request, next: Next) -> Result<Arc<Page>, Unkept> {
+    let effects = PageEffects::default();
+    req.extensions_mut().insert(effects.clone());
+    let nonce = req.extensions().get::<CspNonce>().map(|n| n.0.clone());
+    let response = next.run(req).await;
+    if !keepable(&response) {
+        return Err(Unkept::new(response));
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_PAGE).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!(error = %e, "a page's body failed or was too large to keep");
+            return Err(Unkept::new(
+                StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            ));
+        }
+    };
+    let Ok(html) = String::from_utf8(bytes.to_vec()) else {
+        return Err(Unkept::new(Response::from_parts(parts, Body::from(bytes))));
+    };
+    let headers = parts
+        .headers
+        .iter()
+        .filter(|(name, _)| **name != header::CONTENT_LENGTH)
+        .map(|(name, value)| (name.as_str().to_string(), value.as_bytes().to_vec()))
+        .collect();
+    let effects = effects.take();
+    let page =
+        tokio::task::spawn_blocking(move || prepare(html, nonce.as_deref(), headers, effects))
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "preparing a page to keep failed");
+                Unkept::new(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+            })?;
+    Ok(Arc::new(page))
+}
+
+fn keepable(response: &Response) -> bool {
+    let headers = response.headers();
+    response.status() == StatusCode::OK
+        && headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"))
+        && !headers.contains_key(header::SET_COOKIE)
+        && !headers.contains_key(header::CONTENT_ENCODING)
+        && !headers
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("no-store"))
+}
+
+/// The page as it is kept: without the rendering's nonce (its inline scripts are
+/// allowed by hash instead), and compressed once.
+fn prepare(
+    html: String,
+    nonce: Option<&str>,
+    headers: Vec<(String, Vec<u8>)>,
+    effects: Vec<PageEffect>,
+) -> Page {
+    let html = match nonce {
+        Some(nonce) => html.replace(&format!(" nonce=\"{nonce}\""), ""),
+        None => html,
+    };
+    let script_hashes = inline_script_hashes(&html);
+    let identity = Bytes::from(html);
+    Page {
+        headers,
+        gzip: gzip(&identity),
+        brotli: brotli(&identity),
+        identity,
+        script_hashes,
+        effects,
+    }
+}
+
+/// `'sha256-…'` of the text of every `<script>` without a `src`, as a browser hashes it
+/// for the Content-Security-Policy.
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start + "<script".len()..];
+        let Some(open_end) = rest.find('>') else {
+            break;
+        };
+        let attributes = &rest[..open_end];
+        rest = &rest[open_end + 1..];
+        let Some(close) = rest.find("</script") else {
+            break;
+        };
+        let text = &rest[..close];
+        rest = &rest[close..];
+        if attributes.contains(" src=") {
+            continue;
+        }
+        let digest = Sha256::digest(text.as_bytes());
+        let hash = format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        );
+        if !hashes.contains(&hash) {
+            hashes.push(hash);
+        }
+    }
+    hashes
+}
+
+fn gzip(body: &[u8]) -> Bytes {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 4),
+        flate2::Compression::new(6),
+    );
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(body);
+    Bytes::from(encoder.finish().unwrap_or_default())
+}
+
+fn brotli(body: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(body.len() / 5);
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 16 * 1024, 6, 20);
+        let _ = writer.write_all(body);
+    }
+    Bytes::from(out)
+}
+
+/// The encodings a kept page is sent in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+impl Encoding {
+    /// Brotli when the client takes it, then gzip, else none.
+    fn accepted(headers: &http::HeaderMap) -> Self {
+        let mut brotli = false;
+        let mut gzip = false;
+        for value in headers.get_all(header::ACCEPT_ENCODING) {
+            let Ok(value) = value.to_str() else { continue };
+            for item in value.split(',') {
+                let mut fields = item.split(';');
+                let name = fields.next().unwrap_or("").trim();
+                let refused = fields.any(|f| {
+                    f.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.trim().parse::<f32>().ok())
+                        .is_some_and(|q| q <= 0.0)
+                });
+                if refused {
+                    continue;
+                }
+                match name.to_ascii_lowercase().as_str() {
+                    "br" => brotli = true,
+                    "gzip" => gzip = true,
+                    _ => {}
+                }
+            }
+        }
+        if brotli {
+            Encoding::Brotli
+        } else if gzip {
+            Encoding::Gzip
+        } else {
+            Encoding::Identity
+        }
+    }
+}
+
+fn wants_fresh(headers: &http::HeaderMap) -> bool {
+    headers
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.split(',')
+                .any(|d| d.trim().eq_ignore_ascii_case("no-cache"))
+        })
+}
+
+fn respond(page: &Page, encoding: Encoding) -> Response {
+    let (body, name) = match encoding {
+        Encoding::Brotli => (page.brotli.clone(), Some("br")),
+        Encoding::Gzip => (page.gzip.clone(), Some("gzip")),
+        Encoding::Identity => (page.identity.clone(), None),
+    };
+    let mut response = Response::new(Body::from(body));
+    let headers = response.headers_mut();
+    for (name, value) in &page.headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_bytes(value),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    if let Some(name) = name {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
+    }
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response
+        .extensions_mut()
+        .insert(ScriptHashes(page.script_hashes.clone()));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_inline_scripts_only() {
+        let html = r#"<script src="/pkg/a.js"></script><script type="module">go()</script><p>x</p><script>go()</script><script>b</script>"#;
+        let hashes = inline_script_hashes(html);
+        let expected = |text: &str| {
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text))
+            )
+        };
+        assert_eq!(hashes, vec![expected("go()"), expected("b")]);
+    }
+
+    #[test]
+    fn prepares_without_the_nonce() {
+        let page = prepare(
+            r#"<script nonce="abc+/=" type="module">go()</script>"#.into(),
+            Some("abc+/="),
+            vec![],
+            vec![],
+        );
+        assert_eq!(
+            &page.identity[..],
+            br#"<script type="module">go()</script>"#
+        );
+        assert_eq!(page.script_hashes.len(), 1);
+        let mut gunzipped = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(&page.gzip[..]),
+            &mut gunzipped,
+        )
+        .unwrap();
+        assert_eq!(gunzipped.as_bytes(), &page.identity[..]);
+        let mut unbrotlied = Vec::new();
+        brotli::BrotliDecompress(&mut &page.brotli[..], &mut unbrotlied).unwrap();
+        assert_eq!(unbrotlied, &page.identity[..]);
+    }
+
+    #[test]
+    fn negotiates_encodings() {
+        let with = |value: &str| {
+            let mut headers = http::HeaderMap::new();
+            headers.insert(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_str(value).unwrap(),
+            );
+            Encoding::accepted(&headers)
+        };
+        assert_eq!(with("gzip, deflate, br, zstd"), Encoding::Brotli);
+        assert_eq!(with("gzip"), Encoding::Gzip);
+        assert_eq!(with("br;q=0, gzip;q=0.5"), Encoding::Gzip);
+        assert_eq!(with("identity"), Encoding::Identity);
+        assert_eq!(
+            Encoding::accepted(&http::HeaderMap::new()),
+            Encoding::Identity
+        );
+    }
+}
