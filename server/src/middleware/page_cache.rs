@@ -8,6 +8,10 @@
 //! (and its page kept). Compressing a kept page once, here, rather than in the response
 //! compression layer on each send, is the point of keeping it: that layer passes
 //! answers that already carry a `Content-Encoding` through untouched.
+//!
+//! Off (`PAGE_CACHE_MAX_MB=0`) by default until the tests that assert a page's nonce
+//! and gzip encoding are rewritten for kept pages and the browser suite has run with it
+//! on; when off, this layer passes every request straight through.
 use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -32,7 +36,7 @@ const MAX_PAGE: usize = 4 * 1024 * 1024;
 
 pub async fn serve(State(services): State<Services>, req: Request, next: Next) -> Response {
     let cache = services.shared().pages();
-    if req.method() != Method::GET || req.uri().path().starts_with("/api/") {
+    if !cache.enabled() || req.method() != Method::GET || req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
     let reader = req.extensions().get::<CurrentUser>().cloned();
