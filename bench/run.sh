@@ -50,6 +50,7 @@ TARGET_CONNS=256
 P99_CASES=(dashboard repview competitor editor)
 declare -A TARGET_P99_MS=([dashboard]=25 [repview]=25 [competitor]=25 [editor]=25)  # p99 below this
 TARGET_RPS_RATIO=3        # dashboard rps >= plain-text rps (same mode) / this
+TARGET_RENDER_RATIO=0.09  # rep view rendered every time (repplain) rps >= this × plain text
 # Once per run (they do not depend on the mode).
 TARGET_WASM_GZIP_KB=250   # gzip -9 of the common WASM every page loads, below this many KiB
                           # (1 KiB = 1024 bytes); what each page loads in all: bench/bundle.sh
@@ -444,10 +445,13 @@ END {
     printf "%s %s %s %s %s %s %s %d %d %d %d %d %s\n", rps, p50, p75, p90, p99, mx, req, non, ce, re, we, te, (req > 0 ? rd / req : 0)
 }'
 
-# Every page is rendered on every request (no page is kept). People open the rep view,
+# Pages are kept as the server is configured by default (PAGE_CACHE_MAX_MB): a page is
+# rendered once and sent again while nothing it shows changes. People open the rep view,
 # the competitor page and the editor in a browser, which always asks for compression:
-# those cases send the Accept-Encoding Chromium sends; `repplain` asks for none (the
-# rep view's body is then about five times larger).
+# those cases send the Accept-Encoding Chromium sends. `repplain` is the rep view
+# rendered on every request (`Cache-Control: no-cache`, which the server always renders
+# anew) and sent uncompressed (its body is then about five times larger): what rendering
+# costs by itself.
 BROWSER_ENCODING="gzip, deflate, br, zstd"
 CASES=(login dashboard repview repplain competitor editor plain)
 declare -A C_PATH  # per mode: the seeded ids differ (set_paths)
@@ -456,13 +460,15 @@ set_paths() {
             [competitor]=/competitors/$COMPETITOR [editor]=/cards/$REP_CARD/edit [plain]=/health/live)
 }
 declare -A C_LABEL=([login]="Login page (anonymous)" [dashboard]="Dashboard (signed in)"
-    [repview]="Rep view, 20 objections (signed in, browser)" [repplain]="Rep view, uncompressed"
+    [repview]="Rep view, 20 objections (signed in, browser)" [repplain]="Rep view, rendered every time, uncompressed"
     [competitor]="Competitor page (signed in, browser)" [editor]="Card editor, 20 objections (signed in, browser)"
     [plain]="Plain text /health/live")
 declare -A C_SHORT=([dashboard]="Dashboard" [repview]="Rep view" [competitor]="Competitor page" [editor]="Card editor")
 declare -A C_AUTH=([login]=0 [dashboard]=1 [repview]=1 [repplain]=1 [competitor]=1 [editor]=1 [plain]=0)
 # Accept-Encoding per case: a case listed here ignores BENCH_ACCEPT_ENCODING ("-" = none).
 declare -A C_ENC=([repview]=$BROWSER_ENCODING [repplain]=- [competitor]=$BROWSER_ENCODING [editor]=$BROWSER_ENCODING)
+# One more request header per case.
+declare -A C_HEADER=([repplain]="Cache-Control: no-cache")
 # What a sample response must contain (one string a line) to be the page we mean to load.
 declare -A C_EXPECT=([dashboard]='Welcome, Bench' [repview]='Objection 20:' [repplain]='Objection 20:'
     [competitor]=$'<h1>Acme Bench\nAcme — mid-market' [editor]=$'Card status and saving\nAnswer 20.')
@@ -483,6 +489,7 @@ run_wrk() { # run_wrk OUT DURATION CONNS CASE
     (( ${C_AUTH[$case]} )) && args+=(-H "Cookie: $COOKIE")
     enc=$(case_encoding "$case")
     [[ -n $enc ]] && args+=(-H "Accept-Encoding: $enc")
+    [[ -n ${C_HEADER[$case]:-} ]] && args+=(-H "${C_HEADER[$case]}")
     timeout -k 5 "$WRK_LIMIT" wrk "${args[@]}" "$BASE${C_PATH[$case]}" >"$out" 2>&1 \
         || { cat "$out" >&2; die "[$MODE] wrk failed on ${C_PATH[$case]} with $conns connections"; }
 }
@@ -495,6 +502,7 @@ sample() { # sample CASE: one request as the load sends it; sets R[mode:case:sam
     (( ${C_AUTH[$case]} )) && sample_args+=(-H "Cookie: $COOKIE")
     enc=$(case_encoding "$case")
     [[ -n $enc ]] && sample_args+=(--compressed -H "Accept-Encoding: $enc")
+    [[ -n ${C_HEADER[$case]:-} ]] && sample_args+=(-H "${C_HEADER[$case]}")
     res=$(fetch "$DIR/sample-$case" "$BASE$path" "${sample_args[@]}") || die "[$MODE] GET $path failed"
     read -r s_code s_head s_body _ <<<"$res"
     R[$m:sample_code]=$s_code
@@ -661,6 +669,23 @@ for mode in "${MODE_LIST[@]}"; do
         awk -v d="${R[$dk:rps]}" -v p="${R[$pk:rps]}" -v r=$TARGET_RPS_RATIO 'BEGIN { exit !(d * r >= p) }' && result=PASS
         { case_broken "$dk" || case_broken "$pk"; } && { result=FAIL; note="a case was flagged"; }
         add_target "dashboard_rps_ratio_at_$T" "$mode" "$label" "1/$TARGET_RPS_RATIO" "$measured" "$result" "$note"
+    fi
+done
+
+label="Rep view rendered every time req/s ≥ $TARGET_RENDER_RATIO× the same mode's plain-text req/s at $T connections"
+for mode in "${MODE_LIST[@]}"; do
+    rk=$mode:repplain:$T pk=$mode:plain:$T
+    if not_measured "$mode"; then
+        add_target "rep_view_rendered_ratio_at_$T" "$mode" "$label" "$TARGET_RENDER_RATIO" "$SKIPPED" "NOT MEASURED" ""
+    elif ! has "$rk" || ! has "$pk"; then
+        add_target "rep_view_rendered_ratio_at_$T" "$mode" "$label" "$TARGET_RENDER_RATIO" "not measured (no $T-connection case)" FAIL ""
+    else
+        r=$(ratio "${R[$rk:rps]}" "${R[$pk:rps]}")
+        measured=$(printf '%.0f vs %.0f req/s (%.3f×, need ≥ %.2f×)' "${R[$rk:rps]}" "${R[$pk:rps]}" "$r" "$TARGET_RENDER_RATIO")
+        result=FAIL note=""
+        awk -v x="$r" -v t=$TARGET_RENDER_RATIO 'BEGIN { exit !(x >= t) }' && result=PASS
+        { case_broken "$rk" || case_broken "$pk"; } && { result=FAIL; note="a case was flagged"; }
+        add_target "rep_view_rendered_ratio_at_$T" "$mode" "$label" "$TARGET_RENDER_RATIO" "$measured" "$result" "$note"
     fi
 done
 

@@ -27,6 +27,7 @@ pub async fn create_card(competitor_id: CompetitorId, title: String) -> Result<C
 pub async fn card_for_editing(id: CardId) -> Result<CardEditorData, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
+    shows_view_counts();
     Ok(services()?.battlecards().editor_data(&user, &id).await?)
 }
 

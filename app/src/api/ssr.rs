@@ -54,11 +54,21 @@ pub fn client_ip() -> String {
 /// Asks for `effect` each time the page being rendered is sent, from a kept copy too
 /// (see `domain::pages`). Outside a page's rendering there is nothing to repeat.
 pub fn on_every_serve(effect: domain::pages::PageEffect) {
-    if let Some(effects) =
-        parts().and_then(|p| p.extensions.get::<domain::pages::PageEffects>().cloned())
-    {
+    if let Some(effects) = page_effects() {
         effects.push(effect);
     }
+}
+
+/// Says that the page being rendered shows card view counts, so that a kept copy is not
+/// sent once more views are counted (see `domain::pages`).
+pub fn shows_view_counts() {
+    if let Some(effects) = page_effects() {
+        effects.shows_view_counts();
+    }
+}
+
+fn page_effects() -> Option<domain::pages::PageEffects> {
+    parts().and_then(|p| p.extensions.get::<domain::pages::PageEffects>().cloned())
 }
 
 /// The request's session.

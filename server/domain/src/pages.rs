@@ -7,12 +7,18 @@
 //! write path has to remember to invalidate anything: a kept page of an old version is
 //! simply never asked for again, and goes when the size bound needs the room.
 //!
+//! Card views have a version of their own (`page_version.views`): reps read cards all
+//! day, and a page that shows no view counts must not be rendered again for each batch
+//! of views. A page whose rendering reads view counts says so ([`PageEffects::
+//! shows_view_counts`]); it is kept with the views version it was rendered at, and a
+//! newer one renders it again.
+//!
 //! Pages are kept in this process in both deployment modes: the key says exactly what
 //! the page shows, so a copy is as correct on one instance as on many, and serving it
 //! costs no round trip. What a page does each time it is served (recording that a card
 //! was read) is kept with it as [`PageEffect`]s and done again on every serve.
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use bytes::Bytes;
 use futures_util::future::{BoxFuture, FutureExt, Shared};
@@ -27,43 +33,80 @@ pub enum PageEffect {
     CardViewed(CardId),
 }
 
-/// The effects a page's rendering asked for. The server puts one in each request it
-/// may keep the page of; rendering adds to it.
+/// The effects a page's rendering asked for, and whether it read view counts. The
+/// server puts one in each request it may keep the page of; rendering adds to it.
 #[derive(Clone, Debug, Default)]
-pub struct PageEffects(Arc<Mutex<Vec<PageEffect>>>);
+pub struct PageEffects(Arc<Mutex<Rendered>>);
+
+#[derive(Debug, Default)]
+struct Rendered {
+    effects: Vec<PageEffect>,
+    shows_view_counts: bool,
+}
 
 impl PageEffects {
     pub fn push(&self, effect: PageEffect) {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(effect);
+        self.lock().effects.push(effect);
     }
 
-    pub fn take(&self) -> Vec<PageEffect> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    /// The page shows card view counts: a later batch of views makes it stale.
+    pub fn shows_view_counts(&self) {
+        self.lock().shows_view_counts = true;
+    }
+
+    /// (the effects, whether the page shows view counts)
+    pub fn take(&self) -> (Vec<PageEffect>, bool) {
+        let mut rendered = self.lock();
+        (
+            std::mem::take(&mut rendered.effects),
+            rendered.shows_view_counts,
+        )
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Rendered> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
-/// One rendered page, ready to send: its body in each encoding, the hashes of its
-/// inline scripts (its Content-Security-Policy allows exactly those), and its effects.
+/// The versions a request reads before its page is looked up or rendered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Versions {
+    /// Of everything pages show apart from view counts.
+    pub pages: i64,
+    /// Of card view counts.
+    pub views: i64,
+}
+
+/// One rendered page, ready to send: its body (compressed in an encoding the first time
+/// a client asks for it), the hashes of its inline scripts (its Content-Security-Policy
+/// allows exactly those), and its effects.
 #[derive(Debug)]
 pub struct Page {
     /// The response's headers (names and values), apart from its length and encoding.
     pub headers: Vec<(String, Vec<u8>)>,
     pub identity: Bytes,
-    pub gzip: Bytes,
-    pub brotli: Bytes,
+    pub gzip: OnceLock<Bytes>,
+    pub brotli: OnceLock<Bytes>,
     /// `sha256-…` sources for the Content-Security-Policy.
     pub script_hashes: Vec<String>,
     pub effects: Vec<PageEffect>,
+    /// The views version it was rendered at, if it shows view counts.
+    pub views: Option<i64>,
+}
+
+impl Page {
+    /// Whether the page is still what a rendering at `versions` would show (the pages
+    /// version is in its key already).
+    pub fn is_current(&self, versions: Versions) -> bool {
+        self.views.is_none_or(|views| views == versions.views)
+    }
 }
 
 impl Page {
     fn weight(&self) -> u32 {
-        let bytes = self.identity.len()
-            + self.gzip.len()
-            + self.brotli.len()
+        // The compressed bodies come later; a page's weight counts them as they will
+        // be (gzip about a quarter of the page, brotli a fifth).
+        let bytes = self.identity.len() * 3 / 2
             + self
                 .headers
                 .iter()
@@ -83,7 +126,7 @@ pub struct PageKey {
     address: String,
 }
 
-type VersionRead = Shared<BoxFuture<'static, Result<i64, Arc<anyhow::Error>>>>;
+type VersionRead = Shared<BoxFuture<'static, Result<Versions, Arc<anyhow::Error>>>>;
 
 /// The kept pages and the reading of the version.
 #[derive(Clone)]
@@ -129,12 +172,12 @@ impl PageCache {
         self.pages.is_some()
     }
 
-    /// The version of everything pages show, as committed before this call: the read
+    /// The versions of everything pages show, as committed before this call: the read
     /// it returns starts after the call. Concurrent callers share reads — at most one
     /// runs, and everyone who arrives meanwhile waits for the single next one — so a
     /// busy instance sends the database one short query per round trip, not one per
     /// request.
-    pub async fn version(&self) -> anyhow::Result<i64> {
+    pub async fn versions(&self) -> anyhow::Result<Versions> {
         let read = {
             let mut queued = self.queued.lock().unwrap_or_else(|e| e.into_inner());
             queued
@@ -144,7 +187,7 @@ impl PageCache {
         read.await.map_err(|e| anyhow::anyhow!("{e:#}"))
     }
 
-    fn read_version(&self) -> impl Future<Output = Result<i64, Arc<anyhow::Error>>> + 'static {
+    fn read_version(&self) -> impl Future<Output = Result<Versions, Arc<anyhow::Error>>> + 'static {
         let db = self.db.clone();
         let queued = self.queued.clone();
         let turn = self.turn.clone();
@@ -153,11 +196,14 @@ impl PageCache {
             // From here on, arrivals wait for the next read: this one may no longer
             // see what they have seen committed.
             queued.lock().unwrap_or_else(|e| e.into_inner()).take();
-            let version: i64 = sqlx::query_scalar("SELECT n FROM page_version WHERE id = 1")
-                .fetch_one(db.pool())
-                .await
-                .map_err(|e| Arc::new(anyhow::Error::new(e).context("reading page_version")))?;
-            Ok(version)
+            let (pages, views): (i64, i64) =
+                sqlx::query_as("SELECT n, views FROM page_version WHERE id = 1")
+                    .fetch_one(db.pool())
+                    .await
+                    .map_err(|e| {
+                        Arc::new(anyhow::Error::new(e).context("reading page_version"))
+                    })?;
+            Ok(Versions { pages, views })
         }
     }
 

@@ -237,8 +237,8 @@ pub struct Settings {
     #[arg(long, env = "CACHE_MAX_MB", default_value = "64", value_parser = whole::<u64>(1, 65_536))]
     cache_max_mb: u64,
 
-    /// Most memory (MiB) for rendered pages kept in this process, in either mode (0, the default for now: render every page every time); least-used pages go first
-    #[arg(long, env = "PAGE_CACHE_MAX_MB", default_value = "0", value_parser = whole::<u64>(0, 65_536))]
+    /// Most memory (MiB) for rendered pages kept in this process, in either mode (0 renders every page every time); least-used pages go first
+    #[arg(long, env = "PAGE_CACHE_MAX_MB", default_value = "64", value_parser = whole::<u64>(0, 65_536))]
     page_cache_max_mb: u64,
 
     /// Sign out after this long without a request

@@ -9,12 +9,14 @@
 //! compression layer on each send, is the point of keeping it: that layer passes
 //! answers that already carry a `Content-Encoding` through untouched.
 //!
-//! Off (`PAGE_CACHE_MAX_MB=0`) by default until the tests that assert a page's nonce
-//! and gzip encoding are rewritten for kept pages and the browser suite has run with it
-//! on; when off, this layer passes every request straight through.
+//! With `PAGE_CACHE_MAX_MB=0` nothing is kept and this layer passes every request
+//! straight through. `page_cache_requests_total{outcome}` counts what it did: `kept`
+//! (a kept copy was sent), `rendered` (rendered and kept), `fresh` (`no-cache`) and
+//! `unkept` (rendered, not keepable).
+use std::future::Future;
 use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -23,13 +25,19 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use bytes::Bytes;
 use domain::accounts::CurrentUser;
-use domain::pages::{Page, PageCache, PageEffect, PageEffects};
+use domain::pages::{Page, PageCache, PageEffect, PageEffects, PageKey, Versions};
 use domain::Services;
 use http::header::{self, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
 use sha2::{Digest as _, Sha256};
 
 use super::security::{CspNonce, ScriptHashes};
+
+/// On a page this layer sent: `kept` or `rendered` (and kept), or `fresh` (rendered as
+/// asked by `no-cache`, and kept), the outcome the metric counts. It tells an operator
+/// (or a test) what happened to one request; a reader only ever learns whether they
+/// themselves loaded the page before.
+const PAGE_CACHE: HeaderName = HeaderName::from_static("x-page-cache");
 
 /// Pages larger than this are sent as rendered, never kept.
 const MAX_PAGE: usize = 4 * 1024 * 1024;
@@ -40,8 +48,8 @@ pub async fn serve(State(services): State<Services>, req: Request, next: Next) -
         return next.run(req).await;
     }
     let reader = req.extensions().get::<CurrentUser>().cloned();
-    let version = match cache.version().await {
-        Ok(version) => version,
+    let versions = match cache.versions().await {
+        Ok(versions) => versions,
         Err(e) => {
             tracing::warn!(error = %e, "page version unavailable; rendering the page");
             return next.run(req).await;
@@ -52,46 +60,90 @@ pub async fn serve(State(services): State<Services>, req: Request, next: Next) -
         .path_and_query()
         .map(|p| p.as_str())
         .unwrap_or("/");
-    let key = PageCache::key(version, reader.as_ref().map(|u| &u.id), address);
+    let key = PageCache::key(versions.pages, reader.as_ref().map(|u| &u.id), address);
     let encoding = Encoding::accepted(req.headers());
     let fresh = wants_fresh(req.headers());
 
-    // What a request that waited for another one's rendering, which could not be kept,
-    // needs to render its own.
+    // What a request needs to render on its own when the kept page will not do or the
+    // rendering it waited for could not be kept (a GET's body is empty).
     let (parts, body) = req.into_parts();
     let spare = (parts.clone(), next.clone());
+    let render_again = || {
+        let (parts, next) = spare.clone();
+        render(Request::from_parts(parts, Body::empty()), next, versions)
+    };
     let rendered_here = AtomicBool::new(false);
-    let render = async {
+    let render_first = async {
         rendered_here.store(true, Ordering::Relaxed);
-        render(Request::from_parts(parts, body), next).await
+        render(Request::from_parts(parts, body), next, versions).await
     };
-    let page = if fresh {
-        match render.await {
-            Ok(page) => {
-                cache.put(key, page.clone()).await;
-                Ok(page)
-            }
-            Err(unkept) => Err(Arc::new(unkept)),
-        }
+    let (outcome, page) = if fresh {
+        ("fresh", render_and_keep(cache, key.clone(), render_first).await)
     } else {
-        cache.get_or_render(key, render).await
+        let page = cache.get_or_render(key.clone(), render_first).await;
+        if rendered_here.load(Ordering::Relaxed) {
+            ("rendered", page)
+        } else {
+            match page {
+                Ok(page) if !still_current(&services, &page).await => (
+                    "rendered",
+                    render_and_keep(cache, key.clone(), render_again()).await,
+                ),
+                page => ("kept", page),
+            }
+        }
     };
+    let outcome = if page.is_err() { "unkept" } else { outcome };
+    metrics::counter!("page_cache_requests_total", "outcome" => outcome).increment(1);
     match page {
         Ok(page) => {
-            if !rendered_here.load(Ordering::Relaxed) {
+            if outcome == "kept" {
                 if let Some(reader) = &reader {
                     repeat(&services, &page.effects, reader);
                 }
             }
-            respond(&page, encoding)
+            respond(&page, encoding, outcome).await
         }
         Err(unkept) => match unkept.take() {
             Some(response) => response,
-            None => {
-                let (parts, next) = spare;
-                next.run(Request::from_parts(parts, Body::empty())).await
-            }
+            None => match render_again().await {
+                Ok(page) => respond(&page, encoding, "rendered").await,
+                Err(unkept) => unkept.take().unwrap_or_else(|| {
+                    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                }),
+            },
         },
+    }
+}
+
+async fn render_and_keep(
+    cache: &PageCache,
+    key: PageKey,
+    render: impl Future<Output = Result<Arc<Page>, Unkept>>,
+) -> Result<Arc<Page>, Arc<Unkept>> {
+    match render.await {
+        Ok(page) => {
+            cache.put(key, page.clone()).await;
+            Ok(page)
+        }
+        Err(unkept) => Err(Arc::new(unkept)),
+    }
+}
+
+/// Whether a kept page still shows what a rendering now would. Only pages that show
+/// view counts can be stale under their key: they are checked against the views version
+/// after this instance's recorded views are written, as their rendering would be.
+async fn still_current(services: &Services, page: &Page) -> bool {
+    if page.views.is_none() {
+        return true;
+    }
+    services.battlecards().views().flush().await;
+    match services.shared().pages().versions().await {
+        Ok(now) => page.is_current(now),
+        Err(e) => {
+            tracing::warn!(error = %e, "page version unavailable; rendering the page");
+            false
+        }
     }
 }
 
@@ -117,7 +169,9 @@ impl Unkept {
     }
 }
 
-async fn render(mut req: Request, next: Next) -> Result<Arc<Page>, Unkept> {
+/// Renders the page and prepares it to keep, unless it cannot be kept. `versions` were
+/// read before the rendering began.
+async fn render(mut req: Request, next: Next, versions: Versions) -> Result<Arc<Page>, Unkept> {
     let effects = PageEffects::default();
     req.extensions_mut().insert(effects.clone());
     let nonce = req.extensions().get::<CspNonce>().map(|n| n.0.clone());
@@ -144,9 +198,11 @@ async fn render(mut req: Request, next: Next) -> Result<Arc<Page>, Unkept> {
         .filter(|(name, _)| **name != header::CONTENT_LENGTH)
         .map(|(name, value)| (name.as_str().to_string(), value.as_bytes().to_vec()))
         .collect();
-    let effects = effects.take();
-    let page =
-        tokio::task::spawn_blocking(move || prepare(html, nonce.as_deref(), headers, effects))
+    let (effects, shows_view_counts) = effects.take();
+    let views = shows_view_counts.then_some(versions.views);
+    let page = tokio::task::spawn_blocking(move || {
+        prepare(html, nonce.as_deref(), headers, effects, views)
+    })
             .await
             .map_err(|e| {
                 tracing::error!(error = %e, "preparing a page to keep failed");
@@ -171,26 +227,28 @@ fn keepable(response: &Response) -> bool {
 }
 
 /// The page as it is kept: without the rendering's nonce (its inline scripts are
-/// allowed by hash instead), and compressed once.
+/// allowed by hash instead). Each encoding is made when first asked for (see
+/// [`encoded`]), so rendering a page costs one compression, as it would unkept.
 fn prepare(
     html: String,
     nonce: Option<&str>,
     headers: Vec<(String, Vec<u8>)>,
     effects: Vec<PageEffect>,
+    views: Option<i64>,
 ) -> Page {
     let html = match nonce {
         Some(nonce) => html.replace(&format!(" nonce=\"{nonce}\""), ""),
         None => html,
     };
     let script_hashes = inline_script_hashes(&html);
-    let identity = Bytes::from(html);
     Page {
         headers,
-        gzip: gzip(&identity),
-        brotli: brotli(&identity),
-        identity,
+        identity: Bytes::from(html),
+        gzip: OnceLock::new(),
+        brotli: OnceLock::new(),
         script_hashes,
         effects,
+        views,
     }
 }
 
@@ -300,11 +358,35 @@ fn wants_fresh(headers: &http::HeaderMap) -> bool {
         })
 }
 
-fn respond(page: &Page, encoding: Encoding) -> Response {
-    let (body, name) = match encoding {
-        Encoding::Brotli => (page.brotli.clone(), Some("br")),
-        Encoding::Gzip => (page.gzip.clone(), Some("gzip")),
-        Encoding::Identity => (page.identity.clone(), None),
+/// The page's body in `encoding`, compressed now (off the async threads) if this is
+/// the first time it is asked for in it.
+async fn encoded(page: &Arc<Page>, encoding: Encoding) -> Result<Bytes, Response> {
+    let (slot, compress): (fn(&Page) -> &OnceLock<Bytes>, fn(&[u8]) -> Bytes) = match encoding {
+        Encoding::Identity => return Ok(page.identity.clone()),
+        Encoding::Gzip => (|p| &p.gzip, gzip),
+        Encoding::Brotli => (|p| &p.brotli, brotli),
+    };
+    if let Some(body) = slot(page).get() {
+        return Ok(body.clone());
+    }
+    let page = page.clone();
+    tokio::task::spawn_blocking(move || slot(&page).get_or_init(|| compress(&page.identity)).clone())
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "compressing a page failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        })
+}
+
+async fn respond(page: &Arc<Page>, encoding: Encoding, outcome: &'static str) -> Response {
+    let body = match encoded(page, encoding).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    let name = match encoding {
+        Encoding::Brotli => Some("br"),
+        Encoding::Gzip => Some("gzip"),
+        Encoding::Identity => None,
     };
     let mut response = Response::new(Body::from(body));
     let headers = response.headers_mut();
@@ -320,6 +402,7 @@ fn respond(page: &Page, encoding: Encoding) -> Response {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
     }
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.insert(PAGE_CACHE, HeaderValue::from_static(outcome));
     response
         .extensions_mut()
         .insert(ScriptHashes(page.script_hashes.clone()));
@@ -350,6 +433,7 @@ mod tests {
             Some("abc+/="),
             vec![],
             vec![],
+            None,
         );
         assert_eq!(
             &page.identity[..],
@@ -358,13 +442,13 @@ mod tests {
         assert_eq!(page.script_hashes.len(), 1);
         let mut gunzipped = String::new();
         std::io::Read::read_to_string(
-            &mut flate2::read::GzDecoder::new(&page.gzip[..]),
+            &mut flate2::read::GzDecoder::new(&gzip(&page.identity)[..]),
             &mut gunzipped,
         )
         .unwrap();
         assert_eq!(gunzipped.as_bytes(), &page.identity[..]);
         let mut unbrotlied = Vec::new();
-        brotli::BrotliDecompress(&mut &page.brotli[..], &mut unbrotlied).unwrap();
+        brotli::BrotliDecompress(&mut &brotli(&page.identity)[..], &mut unbrotlied).unwrap();
         assert_eq!(unbrotlied, &page.identity[..]);
     }
 

@@ -18,6 +18,13 @@ async fn whoami(who: &Browser) -> (u16, serde_json::Value) {
     who.call("/api/auth/whoami", &[]).await
 }
 
+/// What B's page cache did for a GET of `path` (see kept_pages.rs).
+async fn kept(who: &Browser, path: &str) -> String {
+    let response = who.get(path).await;
+    assert_eq!(response.status(), 200, "GET {path}");
+    response.headers()["x-page-cache"].to_str().unwrap().to_string()
+}
+
 async fn signed_in_on(who: &Browser, base: &str) -> Browser {
     let id = who.session_id().expect("a session");
     Browser::new(base).with_cookie(&id)
@@ -35,11 +42,15 @@ async fn postgres_redis_a_disabled_or_signed_out_person_is_refused_by_every_inst
         signed_in_on(&dana, &b.base).await,
         signed_in_on(&eve, &b.base).await,
     );
-    // Both sessions work on B, twice (so whatever B keeps of them is warm).
+    // Both sessions work on B, twice (so whatever B keeps of them is warm, and B keeps
+    // their dashboards).
     for _ in 0..2 {
         assert_eq!(whoami(&dana_b).await.1["email"], "dana@example.com");
         assert_eq!(whoami(&eve_b).await.1["email"], "eve@example.com");
+        assert_eq!(dana_b.get("/").await.status(), 200);
+        assert_eq!(eve_b.get("/").await.status(), 200);
     }
+    assert_eq!(kept(&dana_b, "/").await, "kept");
 
     let dana_id = whoami(&dana).await.1["id"].as_str().unwrap().to_string();
     let (status, body) = admin
@@ -80,6 +91,9 @@ async fn postgres_redis_changes_through_one_instance_show_on_the_other_at_once()
     assert_eq!(status, 200);
     assert!(page.contains("Acme first take"), "B shows the card");
     let (_, home) = on_b.page("/").await;
+    // B keeps both pages while nothing changes.
+    assert_eq!(kept(&on_b, &rep_view).await, "kept");
+    assert_eq!(kept(&on_b, "/").await, "kept");
     let people = |page: &str| {
         page.split("data-stat=\"users\"")
             .nth(1)

@@ -14,6 +14,7 @@ mod exports;
 mod instances;
 mod integrity;
 mod jobs;
+mod kept_pages;
 mod live;
 mod newcomers;
 mod operations;

@@ -177,3 +177,131 @@ pub fn excerpt(text: &str, needle: &str) -> String {
     let to = (at + needle.chars().count() + 150).min(chars.len());
     chars[from..to].iter().collect()
 }
+
+/// A page as a browser receives it: what it was sent in, decoded, with its policy.
+pub struct Served {
+    pub encoding: Option<String>,
+    pub html: String,
+    pub csp: String,
+}
+
+impl Browser {
+    /// GET `path` offering `accept_encoding`; the page decoded as a browser would, after
+    /// checking that it was sent in an encoding offered (or none), that its length is
+    /// right, and that its policy lets every one of its inline scripts run and nothing
+    /// else (see [`assert_scripts_allowed`]).
+    pub async fn served(&self, path: &str, accept_encoding: &str) -> Served {
+        use std::io::Read as _;
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("accept", "text/html")
+            .header("accept-encoding", accept_encoding)
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(response.status(), 200, "GET {path}");
+        let headers = response.headers().clone();
+        let encoding = headers
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap().to_string());
+        if let Some(encoding) = &encoding {
+            assert!(
+                accept_encoding.split(',').any(|offered| offered.trim() == encoding),
+                "{path} was sent in {encoding}, which the client did not offer ({accept_encoding})"
+            );
+            assert!(
+                headers["vary"]
+                    .to_str()
+                    .unwrap()
+                    .contains("accept-encoding"),
+                "{headers:?}"
+            );
+        }
+        let body = response.bytes().await.unwrap();
+        if let Some(length) = headers.get("content-length") {
+            assert_eq!(length.to_str().unwrap(), body.len().to_string());
+        }
+        let mut html = String::new();
+        match encoding.as_deref() {
+            None => html = String::from_utf8(body.to_vec()).expect("a UTF-8 page"),
+            Some("gzip") => {
+                flate2::read::GzDecoder::new(&body[..])
+                    .read_to_string(&mut html)
+                    .expect("a whole gzip stream");
+            }
+            Some("br") => {
+                brotli::Decompressor::new(&body[..], 4096)
+                    .read_to_string(&mut html)
+                    .expect("a whole brotli stream");
+            }
+            Some(other) => panic!("{path}: unexpected encoding {other}"),
+        }
+        assert!(html.starts_with("<!DOCTYPE html>"), "{path}: a whole page");
+        let csp = headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert_scripts_allowed(&html, &csp);
+        Served {
+            encoding,
+            html,
+            csp,
+        }
+    }
+}
+
+/// Every inline script of `html` may run under `csp`, by this response's nonce or by its
+/// hash, and the policy never allows `unsafe-inline`.
+pub fn assert_scripts_allowed(html: &str, csp: &str) {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let script_src = csp
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src "))
+        .unwrap_or_else(|| panic!("a script-src in {csp}"));
+    assert!(!script_src.contains("unsafe-inline"), "{csp}");
+    let nonce = script_src
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next());
+    let mut scripts = 0;
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start + "<script".len()..];
+        let open_end = rest.find('>').expect("a whole script tag");
+        let attributes = &rest[..open_end];
+        rest = &rest[open_end + 1..];
+        let close = rest.find("</script").expect("a closed script");
+        let text = &rest[..close];
+        if attributes.contains(" src=") {
+            continue;
+        }
+        scripts += 1;
+        let by_nonce = nonce.is_some_and(|n| attributes.contains(&format!("nonce=\"{n}\"")));
+        let hash = format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text))
+        );
+        assert!(
+            by_nonce || script_src.contains(&hash),
+            "an inline script the policy does not allow: {attributes} …{}… under {script_src}",
+            &text[..text.len().min(80)]
+        );
+    }
+    assert!(scripts > 0, "the page has inline scripts");
+}
+
+/// `html` without its scripts' nonces: the same document whichever response carried it.
+pub fn without_nonces(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(" nonce=\"") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + " nonce=\"".len()..];
+        rest = &after[after.find('"').map_or(after.len(), |end| end + 1)..];
+    }
+    out.push_str(rest);
+    out
+}

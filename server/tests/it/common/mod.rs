@@ -12,7 +12,9 @@ use sqlx::Connection;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use browser::{assert_error, excerpt, field_error, Browser};
+pub use browser::{
+    assert_error, assert_scripts_allowed, excerpt, field_error, without_nonces, Browser,
+};
 
 /// The runtime every test app is served on: one process-wide, long-lived runtime, as in
 /// production. Test bodies run on their own runtimes and only talk HTTP to it.
