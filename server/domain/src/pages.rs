@@ -200,9 +200,7 @@ impl PageCache {
                 sqlx::query_as("SELECT n, views FROM page_version WHERE id = 1")
                     .fetch_one(db.pool())
                     .await
-                    .map_err(|e| {
-                        Arc::new(anyhow::Error::new(e).context("reading page_version"))
-                    })?;
+                    .map_err(|e| Arc::new(anyhow::Error::new(e).context("reading page_version")))?;
             Ok(Versions { pages, views })
         }
     }

@@ -4,8 +4,8 @@
 //! scripts in place of the rendering's one-time nonce.
 //!
 //! Only complete `200 text/html` answers to `GET` that set no cookie are kept; anything
-//! else is sent as rendered. A request with `Cache-Control: no-cache` is rendered anew
-//! (and its page kept). Compressing a kept page once, here, rather than in the response
+//! else is sent as rendered. A request with `Cache-Control: no-cache` is rendered for
+//! itself alone, as if nothing were kept. Compressing a kept page once, here, rather than in the response
 //! compression layer on each send, is the point of keeping it: that layer passes
 //! answers that already carry a `Content-Encoding` through untouched.
 //!
@@ -33,8 +33,8 @@ use sha2::{Digest as _, Sha256};
 
 use super::security::{CspNonce, ScriptHashes};
 
-/// On a page this layer sent: `kept` or `rendered` (and kept), or `fresh` (rendered as
-/// asked by `no-cache`, and kept), the outcome the metric counts. It tells an operator
+/// On a page this layer sent: `kept` or `rendered` (and kept), or `fresh` (rendered for
+/// this request alone, as asked by `no-cache`), the outcome the metric counts. It tells an operator
 /// (or a test) what happened to one request; a reader only ever learns whether they
 /// themselves loaded the page before.
 const PAGE_CACHE: HeaderName = HeaderName::from_static("x-page-cache");
@@ -46,6 +46,16 @@ pub async fn serve(State(services): State<Services>, req: Request, next: Next) -
     let cache = services.shared().pages();
     if !cache.enabled() || req.method() != Method::GET || req.uri().path().starts_with("/api/") {
         return next.run(req).await;
+    }
+    if wants_fresh(req.headers()) {
+        // Rendered for this request only, as if nothing were kept: what is kept stays
+        // right for everyone else (the versions say so).
+        metrics::counter!("page_cache_requests_total", "outcome" => "fresh").increment(1);
+        let mut response = next.run(req).await;
+        response
+            .headers_mut()
+            .insert(PAGE_CACHE, HeaderValue::from_static("fresh"));
+        return response;
     }
     let reader = req.extensions().get::<CurrentUser>().cloned();
     let versions = match cache.versions().await {
@@ -62,7 +72,6 @@ pub async fn serve(State(services): State<Services>, req: Request, next: Next) -
         .unwrap_or("/");
     let key = PageCache::key(versions.pages, reader.as_ref().map(|u| &u.id), address);
     let encoding = Encoding::accepted(req.headers());
-    let fresh = wants_fresh(req.headers());
 
     // What a request needs to render on its own when the kept page will not do or the
     // rendering it waited for could not be kept (a GET's body is empty).
@@ -77,20 +86,16 @@ pub async fn serve(State(services): State<Services>, req: Request, next: Next) -
         rendered_here.store(true, Ordering::Relaxed);
         render(Request::from_parts(parts, body), next, versions).await
     };
-    let (outcome, page) = if fresh {
-        ("fresh", render_and_keep(cache, key.clone(), render_first).await)
+    let page = cache.get_or_render(key.clone(), render_first).await;
+    let (outcome, page) = if rendered_here.load(Ordering::Relaxed) {
+        ("rendered", page)
     } else {
-        let page = cache.get_or_render(key.clone(), render_first).await;
-        if rendered_here.load(Ordering::Relaxed) {
-            ("rendered", page)
-        } else {
-            match page {
-                Ok(page) if !still_current(&services, &page).await => (
-                    "rendered",
-                    render_and_keep(cache, key.clone(), render_again()).await,
-                ),
-                page => ("kept", page),
-            }
+        match page {
+            Ok(page) if !still_current(&services, &page).await => (
+                "rendered",
+                render_and_keep(cache, key, render_again()).await,
+            ),
+            page => ("kept", page),
         }
     };
     let outcome = if page.is_err() { "unkept" } else { outcome };
@@ -108,9 +113,9 @@ pub async fn serve(State(services): State<Services>, req: Request, next: Next) -
             Some(response) => response,
             None => match render_again().await {
                 Ok(page) => respond(&page, encoding, "rendered").await,
-                Err(unkept) => unkept.take().unwrap_or_else(|| {
-                    StatusCode::INTERNAL_SERVER_ERROR.into_response()
-                }),
+                Err(unkept) => unkept
+                    .take()
+                    .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
             },
         },
     }
@@ -203,11 +208,11 @@ async fn render(mut req: Request, next: Next, versions: Versions) -> Result<Arc<
     let page = tokio::task::spawn_blocking(move || {
         prepare(html, nonce.as_deref(), headers, effects, views)
     })
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "preparing a page to keep failed");
-                Unkept::new(StatusCode::INTERNAL_SERVER_ERROR.into_response())
-            })?;
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "preparing a page to keep failed");
+        Unkept::new(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    })?;
     Ok(Arc::new(page))
 }
 
@@ -361,7 +366,8 @@ fn wants_fresh(headers: &http::HeaderMap) -> bool {
 /// The page's body in `encoding`, compressed now (off the async threads) if this is
 /// the first time it is asked for in it.
 async fn encoded(page: &Arc<Page>, encoding: Encoding) -> Result<Bytes, Response> {
-    let (slot, compress): (fn(&Page) -> &OnceLock<Bytes>, fn(&[u8]) -> Bytes) = match encoding {
+    type Slot = fn(&Page) -> &OnceLock<Bytes>;
+    let (slot, compress): (Slot, fn(&[u8]) -> Bytes) = match encoding {
         Encoding::Identity => return Ok(page.identity.clone()),
         Encoding::Gzip => (|p| &p.gzip, gzip),
         Encoding::Brotli => (|p| &p.brotli, brotli),
@@ -370,12 +376,14 @@ async fn encoded(page: &Arc<Page>, encoding: Encoding) -> Result<Bytes, Response
         return Ok(body.clone());
     }
     let page = page.clone();
-    tokio::task::spawn_blocking(move || slot(&page).get_or_init(|| compress(&page.identity)).clone())
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "compressing a page failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        })
+    tokio::task::spawn_blocking(move || {
+        slot(&page).get_or_init(|| compress(&page.identity)).clone()
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "compressing a page failed");
+        StatusCode::INTERNAL_SERVER_ERROR.into_response()
+    })
 }
 
 async fn respond(page: &Arc<Page>, encoding: Encoding, outcome: &'static str) -> Response {

@@ -22,7 +22,10 @@ async fn whoami(who: &Browser) -> (u16, serde_json::Value) {
 async fn kept(who: &Browser, path: &str) -> String {
     let response = who.get(path).await;
     assert_eq!(response.status(), 200, "GET {path}");
-    response.headers()["x-page-cache"].to_str().unwrap().to_string()
+    response.headers()["x-page-cache"]
+        .to_str()
+        .unwrap()
+        .to_string()
 }
 
 async fn signed_in_on(who: &Browser, base: &str) -> Browser {

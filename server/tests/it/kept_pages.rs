@@ -47,7 +47,7 @@ async fn pages_are_kept_until_something_they_show_changes(backend: Backend) {
     assert_eq!(outcome, "rendered");
     assert!(after.contains("Globex"));
 
-    // `no-cache` renders anew, and what it renders is kept.
+    // `no-cache` renders anew, for this request alone: the kept page stays right.
     let response = admin
         .client
         .get(format!("{}/competitors", admin.base))
@@ -56,6 +56,7 @@ async fn pages_are_kept_until_something_they_show_changes(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(response.headers()["x-page-cache"], "fresh");
+    assert!(response.text().await.unwrap().contains("Globex"));
     assert_eq!(page(&admin, "/competitors").await.0, "kept");
 
     // Sign-in pages are kept for everyone signed out alike.
@@ -77,12 +78,19 @@ async fn a_refused_person_gets_no_kept_page(backend: Backend) {
     let (status, body) = admin
         .call(
             "/api/admin/set_disabled",
-            &[("user_id", me["id"].as_str().unwrap()), ("disabled", "true")],
+            &[
+                ("user_id", me["id"].as_str().unwrap()),
+                ("disabled", "true"),
+            ],
         )
         .await;
     assert_eq!(status, 200, "{body}");
     let response = dana.get("/").await;
-    assert_eq!(response.status(), 303, "a disabled person is sent to sign in");
+    assert_eq!(
+        response.status(),
+        303,
+        "a disabled person is sent to sign in"
+    );
     assert!(response.headers().get("x-page-cache").is_none());
 
     // Signed out: the cookie no longer opens the page kept for it.
@@ -123,7 +131,10 @@ async fn kept_rep_views_count_as_read_and_the_editor_shows_the_count(backend: Ba
     }
     assert_eq!(outcomes, ["rendered", "kept", "kept"]);
     let (outcome, after) = page(&admin, &edit).await;
-    assert_eq!(outcome, "rendered", "views counted since: the editor renders again");
+    assert_eq!(
+        outcome, "rendered",
+        "views counted since: the editor renders again"
+    );
     assert_eq!(read_count(&after), 3, "every read counts, kept or rendered");
     assert_eq!(editor(&admin, &card).await["views_total"], 3);
 

@@ -602,7 +602,13 @@ async fn a_rep_view_is_compressed_for_browsers_that_accept_it(backend: Backend) 
     let path = format!("/cards/{card}");
 
     let mut documents = Vec::new();
-    for offered in ["gzip, deflate", "gzip, deflate", "gzip, deflate, br", "br", "identity"] {
+    for offered in [
+        "gzip, deflate",
+        "gzip, deflate",
+        "gzip, deflate, br",
+        "br",
+        "identity",
+    ] {
         let served = admin.served(&path, offered).await;
         let expected = match offered {
             "identity" => None,
@@ -619,7 +625,11 @@ async fn a_rep_view_is_compressed_for_browsers_that_accept_it(backend: Backend) 
             "offered {offered}, sent {:?}",
             served.encoding
         );
-        assert!(served.html.contains("Acme vs us"), "{}", excerpt(&served.html, "Acme"));
+        assert!(
+            served.html.contains("Acme vs us"),
+            "{}",
+            excerpt(&served.html, "Acme")
+        );
         // The page's data is rendered, never sent again as data: none of its islands
         // loads anything.
         assert!(

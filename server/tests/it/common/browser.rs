@@ -207,7 +207,9 @@ impl Browser {
             .map(|v| v.to_str().unwrap().to_string());
         if let Some(encoding) = &encoding {
             assert!(
-                accept_encoding.split(',').any(|offered| offered.trim() == encoding),
+                accept_encoding
+                    .split(',')
+                    .any(|offered| offered.trim() == encoding),
                 "{path} was sent in {encoding}, which the client did not offer ({accept_encoding})"
             );
             assert!(
