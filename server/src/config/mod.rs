@@ -237,7 +237,7 @@ pub struct Settings {
     #[arg(long, env = "CACHE_MAX_MB", default_value = "64", value_parser = whole::<u64>(1, 65_536))]
     cache_max_mb: u64,
 
-    /// Most memory (MiB) for rendered pages kept in this process, in either mode (0 renders every page every time); least-used pages go first
+    /// Most memory (MiB) for rendered pages kept in this process, in either mode (0 renders every page every time); least-used pages go first. A request with `Cache-Control: no-cache` is rendered for itself alone
     #[arg(long, env = "PAGE_CACHE_MAX_MB", default_value = "64", value_parser = whole::<u64>(0, 65_536))]
     page_cache_max_mb: u64,
 
