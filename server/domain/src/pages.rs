@@ -214,11 +214,6 @@ impl PageCache {
         }
     }
 
-    /// The kept page, if any.
-    pub async fn get(&self, key: &PageKey) -> Option<Arc<Page>> {
-        self.pages.as_ref()?.get(key).await
-    }
-
     /// The kept page, or the one `render` makes (kept when it is `Ok`). Concurrent
     /// callers with the same key wait for one rendering instead of each rendering.
     /// `Err` is `render`'s error, shared by everyone who waited for it.

@@ -263,30 +263,18 @@ fn prepare(
     }
 }
 
-/// `'sha256-…'` of the text of every `<script>` without a `src`, as a browser hashes it
-/// for the Content-Security-Policy.
+/// `'sha256-…'` of the text of every `<script>` element without a `src`, as a browser
+/// finds and hashes it for the Content-Security-Policy: the page is parsed as HTML, so
+/// text that only looks like a script (say, `<script>` typed into an attribute value)
+/// is never allowed.
 pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    let scripts = scraper::Selector::parse("script:not([src])").expect("a valid selector");
     let mut hashes = Vec::new();
-    let mut rest = html;
-    while let Some(start) = rest.find("<script") {
-        rest = &rest[start + "<script".len()..];
-        let Some(open_end) = rest.find('>') else {
-            break;
-        };
-        let attributes = &rest[..open_end];
-        rest = &rest[open_end + 1..];
-        let Some(close) = rest.find("</script") else {
-            break;
-        };
-        let text = &rest[..close];
-        rest = &rest[close..];
-        if attributes.contains(" src=") {
-            continue;
-        }
-        let digest = Sha256::digest(text.as_bytes());
+    for script in scraper::Html::parse_document(html).select(&scripts) {
+        let text: String = script.text().collect();
         let hash = format!(
             "'sha256-{}'",
-            base64::engine::general_purpose::STANDARD.encode(digest)
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
         );
         if !hashes.contains(&hash) {
             hashes.push(hash);
@@ -453,6 +441,9 @@ mod tests {
             )
         };
         assert_eq!(hashes, vec![expected("go()"), expected("b")]);
+        // Only real script elements count.
+        let typed = r#"<p title="<script>evil()</script>">x</p><script>go()</script>"#;
+        assert_eq!(inline_script_hashes(typed), vec![expected("go()")]);
     }
 
     #[tokio::test]

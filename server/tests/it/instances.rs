@@ -9,6 +9,7 @@ use crate::common::cards::{card_with, editor, full_content, publish, saved};
 use crate::common::live::Socket;
 use crate::common::site::Site;
 use crate::common::{Backend, Browser, TestApp};
+use crate::kept_pages::page as kept_page;
 use crate::live::{assert_progress_in_order, finished};
 use crate::sources::add_url;
 
@@ -16,16 +17,6 @@ const WAIT: Duration = Duration::from_secs(20);
 
 async fn whoami(who: &Browser) -> (u16, serde_json::Value) {
     who.call("/api/auth/whoami", &[]).await
-}
-
-/// What B's page cache did for a GET of `path` (see kept_pages.rs).
-async fn kept(who: &Browser, path: &str) -> String {
-    let response = who.get(path).await;
-    assert_eq!(response.status(), 200, "GET {path}");
-    response.headers()["x-page-cache"]
-        .to_str()
-        .unwrap()
-        .to_string()
 }
 
 async fn signed_in_on(who: &Browser, base: &str) -> Browser {
@@ -53,7 +44,7 @@ async fn postgres_redis_a_disabled_or_signed_out_person_is_refused_by_every_inst
         assert_eq!(dana_b.get("/").await.status(), 200);
         assert_eq!(eve_b.get("/").await.status(), 200);
     }
-    assert_eq!(kept(&dana_b, "/").await, "kept");
+    assert_eq!(kept_page(&dana_b, "/").await.0, "kept");
 
     let dana_id = whoami(&dana).await.1["id"].as_str().unwrap().to_string();
     let (status, body) = admin
@@ -95,8 +86,8 @@ async fn postgres_redis_changes_through_one_instance_show_on_the_other_at_once()
     assert!(page.contains("Acme first take"), "B shows the card");
     let (_, home) = on_b.page("/").await;
     // B keeps both pages while nothing changes.
-    assert_eq!(kept(&on_b, &rep_view).await, "kept");
-    assert_eq!(kept(&on_b, "/").await, "kept");
+    assert_eq!(kept_page(&on_b, &rep_view).await.0, "kept");
+    assert_eq!(kept_page(&on_b, "/").await.0, "kept");
     let people = |page: &str| {
         page.split("data-stat=\"users\"")
             .nth(1)

@@ -8,7 +8,7 @@ use crate::common::cards::{card_with, editor, full_content, new_competitor, publ
 use crate::common::{without_nonces, Backend, Browser, TestApp};
 
 /// GET `path` as a browser: (what the page cache did, the page without nonces).
-async fn page(who: &Browser, path: &str) -> (String, String) {
+pub async fn page(who: &Browser, path: &str) -> (String, String) {
     let response = who.get(path).await;
     assert_eq!(response.status(), 200, "GET {path}");
     let outcome = response
