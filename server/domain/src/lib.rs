@@ -44,6 +44,8 @@ pub mod sources;
 pub mod store;
 #[cfg(feature = "server")]
 pub mod time;
+#[cfg(feature = "server")]
+pub mod versions;
 
 #[cfg(feature = "server")]
 pub use error::{Error, Result};

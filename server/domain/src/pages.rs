@@ -21,10 +21,9 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use bytes::Bytes;
-use futures_util::future::{BoxFuture, FutureExt, Shared};
 
-use crate::store::Db;
 use crate::types::{CardId, UserId};
+pub use crate::versions::Versions;
 
 /// What serving a page does besides sending it, done again whenever a kept copy is sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,15 +65,6 @@ impl PageEffects {
     fn lock(&self) -> std::sync::MutexGuard<'_, Rendered> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
-}
-
-/// The versions a request reads before its page is looked up or rendered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Versions {
-    /// Of everything pages show apart from view counts.
-    pub pages: i64,
-    /// Of card view counts.
-    pub views: i64,
 }
 
 /// One rendered page, ready to send: its body (compressed in an encoding the first time
@@ -126,18 +116,11 @@ pub struct PageKey {
     address: String,
 }
 
-type VersionRead = Shared<BoxFuture<'static, Result<Versions, Arc<anyhow::Error>>>>;
-
-/// The kept pages and the reading of the version.
+/// The kept pages.
 #[derive(Clone)]
 pub struct PageCache {
-    db: Db,
     /// `None` when keeping pages is turned off (every page is rendered).
     pages: Option<moka::future::Cache<PageKey, Arc<Page>>>,
-    /// The read of the version that has not started yet, which new requests join.
-    queued: Arc<Mutex<Option<VersionRead>>>,
-    /// Held by the read in flight: one at a time.
-    turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -150,7 +133,7 @@ impl std::fmt::Debug for PageCache {
 
 impl PageCache {
     /// Keeps at most `max_bytes` of pages (least used go first); 0 keeps none.
-    pub fn new(db: Db, max_bytes: u64) -> Self {
+    pub fn new(max_bytes: u64) -> Self {
         let pages = (max_bytes > 0).then(|| {
             moka::future::Cache::builder()
                 .max_capacity(max_bytes)
@@ -160,49 +143,11 @@ impl PageCache {
                 })
                 .build()
         });
-        PageCache {
-            db,
-            pages,
-            queued: Arc::default(),
-            turn: Arc::default(),
-        }
+        PageCache { pages }
     }
 
     pub fn enabled(&self) -> bool {
         self.pages.is_some()
-    }
-
-    /// The versions of everything pages show, as committed before this call: the read
-    /// it returns starts after the call. Concurrent callers share reads — at most one
-    /// runs, and everyone who arrives meanwhile waits for the single next one — so a
-    /// busy instance sends the database one short query per round trip, not one per
-    /// request.
-    pub async fn versions(&self) -> anyhow::Result<Versions> {
-        let read = {
-            let mut queued = self.queued.lock().unwrap_or_else(|e| e.into_inner());
-            queued
-                .get_or_insert_with(|| self.read_version().boxed().shared())
-                .clone()
-        };
-        read.await.map_err(|e| anyhow::anyhow!("{e:#}"))
-    }
-
-    fn read_version(&self) -> impl Future<Output = Result<Versions, Arc<anyhow::Error>>> + 'static {
-        let db = self.db.clone();
-        let queued = self.queued.clone();
-        let turn = self.turn.clone();
-        async move {
-            let _turn = turn.lock().await;
-            // From here on, arrivals wait for the next read: this one may no longer
-            // see what they have seen committed.
-            queued.lock().unwrap_or_else(|e| e.into_inner()).take();
-            let (pages, views): (i64, i64) =
-                sqlx::query_as("SELECT n, views FROM page_version WHERE id = 1")
-                    .fetch_one(db.pool())
-                    .await
-                    .map_err(|e| Arc::new(anyhow::Error::new(e).context("reading page_version")))?;
-            Ok(Versions { pages, views })
-        }
     }
 
     /// The key of the page at `address` (path and query) for `reader` at `version`.

@@ -1,5 +1,8 @@
 //! Who is calling: resolves the session to a `CurrentUser` once per request, and
-//! sends anonymous visitors of private pages to the sign-in form.
+//! sends anonymous visitors of private pages to the sign-in form. Who a session is,
+//! once resolved, is kept in process under the versions read first (see
+//! [`domain::sessions::KeptIdentities`]): a session's next request costs no session
+//! or user read while no session or user was written anywhere.
 use std::net::SocketAddr;
 
 use app::api::ssr::ClientIp;
@@ -8,7 +11,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::accounts::CurrentUser;
-use domain::sessions::{SessionAuth, AUTH_KEY, SEEN_KEY};
+use domain::sessions::{Identity, SessionAuth, AUTH_KEY, SEEN_KEY};
 use domain::Services;
 use http::Method;
 use tower_sessions::Session;
@@ -31,6 +34,30 @@ pub async fn authenticate(
 ) -> Response {
     let ip = client_ip(&req, proxies);
     req.extensions_mut().insert(ClientIp(ip));
+    let Some(id) = session.id() else {
+        // No session cookie: nobody to resolve.
+        return next.run(req).await;
+    };
+    // Read before anything kept is used: what it says holds for the whole request
+    // (rendered pages are looked up under it too).
+    let versions = match services.shared().versions().read().await {
+        Ok(versions) => {
+            req.extensions_mut().insert(versions);
+            Some(versions)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "versions unavailable; reading the session");
+            None
+        }
+    };
+    let accounts = services.accounts();
+    let kept = versions.and_then(|v| services.shared().identities().get(&id, v));
+    if let Some(kept) = kept.filter(|k| accounts.session_alive(&k.auth, k.seen)) {
+        tracing::debug!(user.id = %kept.user.id, "request authenticated (kept)");
+        req.extensions_mut().insert(kept.user);
+        slide_expiry(&session, &services, kept.seen).await;
+        return next.run(req).await;
+    }
     let auth = match session.get::<SessionAuth>(AUTH_KEY).await {
         Ok(auth) => auth,
         Err(e) => {
@@ -40,9 +67,17 @@ pub async fn authenticate(
     };
     if let Some(auth) = auth {
         let seen: Option<i64> = session.get(SEEN_KEY).await.ok().flatten();
-        match services.accounts().authenticate_request(&auth, seen).await {
+        match accounts.authenticate_request(&auth, seen).await {
             Ok(Some(user)) => {
                 tracing::debug!(user.id = %user.id, "request authenticated");
+                if let Some(versions) = versions {
+                    let identity = Identity {
+                        auth,
+                        seen,
+                        user: user.clone(),
+                    };
+                    services.shared().identities().keep(id, versions, identity);
+                }
                 req.extensions_mut().insert(user);
                 slide_expiry(&session, &services, seen).await;
             }

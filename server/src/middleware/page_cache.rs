@@ -64,7 +64,13 @@ pub async fn serve(State(services): State<Services>, req: Request, next: Next) -
         return response;
     }
     let reader = req.extensions().get::<CurrentUser>().cloned();
-    let versions = match cache.versions().await {
+    // The versions the authentication read, when it did (what it found holds for the
+    // request), else read now.
+    let versions = match req.extensions().get::<Versions>().copied() {
+        Some(versions) => Ok(versions),
+        None => services.shared().versions().read().await,
+    };
+    let versions = match versions {
         Ok(versions) => versions,
         Err(e) => {
             tracing::warn!(error = %e, "page version unavailable; rendering the page");
@@ -149,7 +155,7 @@ async fn still_current(services: &Services, page: &Page) -> bool {
         return true;
     }
     services.battlecards().views().flush().await;
-    match services.shared().pages().versions().await {
+    match services.shared().versions().read().await {
         Ok(now) => page.is_current(now),
         Err(e) => {
             tracing::warn!(error = %e, "page version unavailable; rendering the page");

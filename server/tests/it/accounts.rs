@@ -103,6 +103,46 @@ async fn logout_invalidates_the_old_cookie(backend: Backend) {
 }
 backend_test!(logout_invalidates_the_old_cookie);
 
+/// Who a session is may be kept between its requests; no write to a user, by any path,
+/// leaves a kept copy trusted: the database's own triggers mark every change to users.
+async fn a_user_disabled_straight_in_the_database_is_refused_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signed_up("Ann Admin", "ann@example.com").await;
+    let dana = app
+        .user_with_role(&admin, "dana@example.com", "editor")
+        .await;
+    for _ in 0..3 {
+        let (status, me) = dana.call("/api/auth/whoami", &[]).await;
+        assert_eq!(
+            (status, me["email"].as_str()),
+            (200, Some("dana@example.com"))
+        );
+    }
+    let disabled = sqlx::query("UPDATE users SET disabled_at = $1 WHERE email = $2")
+        .bind(1_i64)
+        .bind("dana@example.com")
+        .execute(app.services().db().pool())
+        .await
+        .unwrap();
+    assert_eq!(disabled.rows_affected(), 1);
+    let (status, me) = dana.call("/api/auth/whoami", &[]).await;
+    assert!(
+        me.is_null() || status == 401,
+        "a disabled person is still trusted: {status} {me}"
+    );
+    assert_eq!(
+        dana.get("/").await.status(),
+        303,
+        "and her pages refuse her"
+    );
+    let (status, me) = admin.call("/api/auth/whoami", &[]).await;
+    assert_eq!(
+        (status, me["email"].as_str()),
+        (200, Some("ann@example.com"))
+    );
+}
+backend_test!(a_user_disabled_straight_in_the_database_is_refused_at_once);
+
 async fn session_id_changes_at_login(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let dana = app.signed_up("Dana", "dana@example.com").await;

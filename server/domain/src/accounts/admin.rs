@@ -64,7 +64,6 @@ impl Accounts {
         if !users::set_role(&self.db, &user.id, role).await? {
             return Err(Error::Conflict(Conflict::LastAdmin));
         }
-        self.user_changed(&user.id).await?;
         let mut e = event(actor, action::ROLE_CHANGED, &user, ip);
         e.detail = Some(format!("{} → {}", user.role(), role));
         audit::record(&self.db, e).await;
@@ -91,7 +90,6 @@ impl Accounts {
             if !users::set_disabled(&self.db, &user.id, disabled).await? {
                 return Err(Error::Conflict(Conflict::LastAdmin));
             }
-            self.user_changed(&user.id).await?;
             let name = if disabled {
                 action::ACCOUNT_DISABLED
             } else {

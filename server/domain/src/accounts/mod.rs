@@ -86,7 +86,7 @@ pub struct SignupInput {
 }
 
 /// What deciding a session needs of its user; never the password hash.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone)]
 struct Known {
     user: CurrentUser,
     epoch: i64,
@@ -103,14 +103,6 @@ impl Known {
     }
 }
 
-/// How long a user read for a session is used without reading the row again. Every
-/// write to a user marks the change, so this bounds only what a failed mark could cost.
-const USER_KEPT_FOR: Duration = Duration::from_secs(60);
-
-fn user_key(id: &UserId) -> String {
-    format!("user:{id}")
-}
-
 /// The accounts service.
 #[derive(Clone)]
 pub struct Accounts {
@@ -118,8 +110,6 @@ pub struct Accounts {
     hasher: PasswordHasher,
     throttle: LoginThrottle,
     policy: AccountPolicy,
-    /// Read through for each request's session, changed by every write to a user.
-    cache: Cache,
     /// What the session lifetimes are measured by.
     clock: Clock,
     /// Set once the installation has its first account; it never goes back.
@@ -151,8 +141,7 @@ impl Accounts {
         Self {
             clock,
             hasher: PasswordHasher::new(policy.max_concurrent_hashes),
-            throttle: LoginThrottle::new(cache.clone(), policy.throttle.clone()),
-            cache,
+            throttle: LoginThrottle::new(cache, policy.throttle.clone()),
             db,
             policy,
             set_up: Arc::default(),
@@ -472,7 +461,6 @@ impl Accounts {
         self.throttle.succeed(&user.email).await?;
         let hash = self.hasher.hash(new_password).await?;
         let epoch = users::set_password(&self.db, &user.id, &hash).await?;
-        self.user_changed(&user.id).await?;
         audit::record(
             &self.db,
             AuditEvent::own(action::PASSWORD_CHANGED, &user.id, &user.email, ip)
@@ -484,12 +472,6 @@ impl Accounts {
             epoch,
             authenticated_at: self.clock.now_ms(),
         })
-    }
-
-    /// Call after every write to a user's row has committed: the next request of any
-    /// of their sessions, on any instance, reads the row again.
-    async fn user_changed(&self, id: &UserId) -> Result<()> {
-        Ok(self.cache.changed(&user_key(id)).await?)
     }
 
     /// The clock session lifetimes are measured by.
@@ -505,11 +487,20 @@ impl Accounts {
         auth: &SessionAuth,
         last_seen: Option<i64>,
     ) -> Result<Option<CurrentUser>> {
-        let idle = self.clock.now_ms() - last_seen.unwrap_or(auth.authenticated_at);
-        if idle > self.policy.session_idle.as_millis() as i64 {
+        if !self.session_alive(auth, last_seen) {
             return Ok(None);
         }
         self.authenticate(auth).await
+    }
+
+    /// Whether a session last marked seen at `last_seen` is within its idle and
+    /// absolute lifetimes now (what a kept identity is checked against again).
+    pub fn session_alive(&self, auth: &SessionAuth, last_seen: Option<i64>) -> bool {
+        let now = self.clock.now_ms();
+        let idle = now - last_seen.unwrap_or(auth.authenticated_at);
+        let lived = now - auth.authenticated_at;
+        idle <= self.policy.session_idle.as_millis() as i64
+            && lived <= self.policy.session_absolute.as_millis() as i64
     }
 
     /// Resolves a session's identity. `None` when the account is gone or disabled,
@@ -519,14 +510,12 @@ impl Accounts {
         if lived > self.policy.session_absolute.as_millis() as i64 {
             return Ok(None);
         }
-        let known = self
-            .cache
-            .read_through(&user_key(&auth.user_id), USER_KEPT_FOR, async {
-                Ok(users::by_id(&self.db, &auth.user_id)
-                    .await?
-                    .map(|record| Known::of(&record)))
-            })
-            .await?;
+        // Read from the database itself: what a request finds here may be kept for
+        // the session until the versions change (see `KeptIdentities`), so it must not
+        // be older than they are.
+        let known = users::by_id(&self.db, &auth.user_id)
+            .await?
+            .map(|record| Known::of(&record));
         let Some(known) = known else {
             return Ok(None);
         };
