@@ -139,7 +139,13 @@ pub struct Identity {
 /// signed out or a user disabled through any instance is read again, and refused, on
 /// the next request everywhere. Copies also go after a minute, whatever happens.
 #[derive(Clone)]
-pub struct KeptIdentities(moka::sync::Cache<Id, Arc<(Versions, Identity)>>);
+pub struct KeptIdentities(moka::sync::Cache<Id, Arc<((i64, i64), Identity)>>);
+
+/// What a kept identity depends on: users (in the pages version) and sessions, not card
+/// views, which reps add to all day.
+fn depends_on(versions: Versions) -> (i64, i64) {
+    (versions.pages, versions.sessions)
+}
 
 impl std::fmt::Debug for KeptIdentities {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -157,17 +163,19 @@ impl KeptIdentities {
         )
     }
 
-    /// Who session `id` was found to be at exactly `versions`.
+    /// Who session `id` was found to be at `versions` (or at any that differ only in
+    /// card views).
     pub fn get(&self, id: &Id, versions: Versions) -> Option<Identity> {
         self.0
             .get(id)
-            .filter(|kept| kept.0 == versions)
+            .filter(|kept| kept.0 == depends_on(versions))
             .map(|kept| kept.1.clone())
     }
 
     /// Keeps who session `id` is, as read after `versions` were.
     pub fn keep(&self, id: Id, versions: Versions, identity: Identity) {
-        self.0.insert(id, Arc::new((versions, identity)));
+        self.0
+            .insert(id, Arc::new((depends_on(versions), identity)));
     }
 }
 
