@@ -233,7 +233,7 @@ pub struct Settings {
     #[arg(long, env = "REDIS_PREFIX", default_value = "outrival:")]
     redis_prefix: String,
 
-    /// Most memory (MiB) the in-process cache of a standalone instance uses (cached AI results, session and user read-through, presence); least-used entries go first
+    /// Most memory (MiB) the in-process cache of a standalone instance uses (cached AI results, session read-through, presence); least-used entries go first
     #[arg(long, env = "CACHE_MAX_MB", default_value = "64", value_parser = whole::<u64>(1, 65_536))]
     cache_max_mb: u64,
 

@@ -139,11 +139,13 @@ pub struct Identity {
 /// signed out or a user disabled through any instance is read again, and refused, on
 /// the next request everywhere. Copies also go after a minute, whatever happens.
 #[derive(Clone)]
-pub struct KeptIdentities(moka::sync::Cache<Id, Arc<((i64, i64), Identity)>>);
+pub struct KeptIdentities(moka::sync::Cache<Id, Arc<(DependsOn, Identity)>>);
 
-/// What a kept identity depends on: users (in the pages version) and sessions, not card
-/// views, which reps add to all day.
-fn depends_on(versions: Versions) -> (i64, i64) {
+/// The versions a kept identity depends on: of users (in the pages version) and of
+/// sessions, not of card views, which reps add to all day.
+type DependsOn = (i64, i64);
+
+fn depends_on(versions: Versions) -> DependsOn {
     (versions.pages, versions.sessions)
 }
 
