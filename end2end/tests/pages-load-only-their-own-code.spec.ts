@@ -24,9 +24,9 @@ import { prepareCard, uniqueWord } from "./support/cards";
 const KIB = 1024;
 const PHONE_PAGE_BUDGET = 250 * KIB;
 const PAGE_BUDGET = 400 * KIB;
-/** Pages over budget: what they download now (2026-12-05: 441 KiB), plus 2 %. */
+/** Pages over budget: what they download now (2026-12-06: 438 KiB), plus 2 %. */
 const CEILING: Record<string, number> = {
-  "card editor": 450 * KIB,
+  "card editor": 447 * KIB,
 };
 
 interface Download {

@@ -2,7 +2,7 @@
 //! view and its feedback; the Markdown preview.
 use domain::types::{
     CardContent, CardDiff, CardEditorData, CardHistory, CardId, CompetitorId, ObjectionId, RepCard,
-    SaveOutcome,
+    SaveOutcome, StatusChange,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -55,7 +55,7 @@ pub async fn set_card_status(
     /// Publish even though some AI claims did not verify (an editor's explicit choice).
     #[server(default)]
     override_unverified: Option<bool>,
-) -> Result<CardEditorData, AppError> {
+) -> Result<StatusChange, AppError> {
     use crate::api::ssr::*;
     let user = require_user()?;
     let to = domain::types::CardStatus::parse(&status).ok_or_else(|| {
@@ -73,7 +73,8 @@ pub async fn set_card_status(
             version,
             override_unverified.unwrap_or(false),
         )
-        .await?)
+        .await?
+        .into())
 }
 
 #[server(endpoint = "cards/history")]

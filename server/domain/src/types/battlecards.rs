@@ -286,6 +286,36 @@ pub struct CardEditorData {
     pub preview: ContentPreview,
 }
 
+/// What a status change leaves, as the editor's toolbar shows it (the rest of the card
+/// is as the editor has it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub id: CardId,
+    pub status: CardStatus,
+    pub version: i64,
+    pub published_version: Option<i64>,
+    pub published_at: Option<i64>,
+    pub status_by: String,
+    pub status_at: i64,
+    /// AI claims on this version whose citations did not check out.
+    pub unverified: super::UnverifiedClaims,
+}
+
+impl From<CardEditorData> for StatusChange {
+    fn from(card: CardEditorData) -> Self {
+        StatusChange {
+            id: card.id,
+            status: card.status,
+            version: card.version,
+            published_version: card.published_version,
+            published_at: card.published_at,
+            status_by: card.status_by,
+            status_at: card.status_at,
+            unverified: card.unverified,
+        }
+    }
+}
+
 /// The sanitised HTML of a version's Markdown fields, which the editor shows as each
 /// field's preview until its text changes (so opening the editor renders nothing).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
