@@ -15,7 +15,7 @@ use futures_util::future::{BoxFuture, FutureExt, Shared};
 use crate::store::Db;
 
 /// The versions a request reads before it uses anything kept.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Versions {
     /// Of everything pages show apart from view counts (users included).
     pub pages: i64,

@@ -19,7 +19,7 @@
 //! `unkept` (rendered, not keepable).
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use anyhow::Context as _;
 use axum::body::Body;
@@ -274,9 +274,10 @@ fn prepare(
 /// text that only looks like a script (say, `<script>` typed into an attribute value)
 /// is never allowed.
 pub fn inline_script_hashes(html: &str) -> Vec<String> {
-    let scripts = scraper::Selector::parse("script:not([src])").expect("a valid selector");
+    static SCRIPTS: LazyLock<scraper::Selector> =
+        LazyLock::new(|| scraper::Selector::parse("script:not([src])").expect("a valid selector"));
     let mut hashes = Vec::new();
-    for script in scraper::Html::parse_document(html).select(&scripts) {
+    for script in scraper::Html::parse_document(html).select(&SCRIPTS) {
         let text: String = script.text().collect();
         let hash = format!(
             "'sha256-{}'",
