@@ -3,8 +3,8 @@
 //!
 //! One row, `page_version`, counts writes: database triggers bump `n` on every write to
 //! a table a page reads and `views` on card view counts, whichever instance or worker
-//! writes; the session store bumps `sessions` after every write to a session (sessions
-//! live in Redis or SQL, see [`crate::sessions`]). A request reads the row first, so a
+//! writes; the session store bumps `sessions` after a session is created or deleted
+//! (sessions live in Redis or SQL, see [`crate::sessions`]). A request reads the row first, so a
 //! copy kept under older versions is never used once the write that made it stale has
 //! been answered, on any instance.
 use std::future::Future;
@@ -21,7 +21,7 @@ pub struct Versions {
     pub pages: i64,
     /// Of card view counts.
     pub views: i64,
-    /// Of sessions: every write to any session.
+    /// Of sessions: every sign-in and sign-out.
     pub sessions: i64,
 }
 
@@ -88,8 +88,8 @@ impl VersionReader {
         }
     }
 
-    /// Call after a write to a session is done (or failed in an unknown state): every
-    /// copy of who a session is, on every instance, stops being used.
+    /// Call after a session was created or deleted (or failed to be, in an unknown
+    /// state): every copy of who a session is, on every instance, stops being used.
     pub async fn sessions_changed(&self) -> anyhow::Result<()> {
         sqlx::query("UPDATE page_version SET sessions = sessions + 1 WHERE id = 1")
             .execute(self.db.pool())

@@ -54,8 +54,15 @@ pub async fn authenticate(
     let kept = versions.and_then(|v| services.shared().identities().get(&id, v));
     if let Some(kept) = kept.filter(|k| accounts.session_alive(&k.auth, k.seen)) {
         tracing::debug!(user.id = %kept.user.id, "request authenticated (kept)");
-        req.extensions_mut().insert(kept.user);
-        slide_expiry(&session, &services, kept.seen).await;
+        let seen = slide_expiry(&session, &services, kept.seen).await;
+        req.extensions_mut().insert(kept.user.clone());
+        if seen != kept.seen {
+            // Marked seen here: the copy says so, or every later hit would mark it again.
+            if let Some(versions) = versions {
+                let identity = Identity { seen, ..kept };
+                services.shared().identities().keep(id, versions, identity);
+            }
+        }
         return next.run(req).await;
     }
     let auth = match session.get::<SessionAuth>(AUTH_KEY).await {
@@ -70,6 +77,7 @@ pub async fn authenticate(
         match accounts.authenticate_request(&auth, seen).await {
             Ok(Some(user)) => {
                 tracing::debug!(user.id = %user.id, "request authenticated");
+                let seen = slide_expiry(&session, &services, seen).await;
                 if let Some(versions) = versions {
                     let identity = Identity {
                         auth,
@@ -79,7 +87,6 @@ pub async fn authenticate(
                     services.shared().identities().keep(id, versions, identity);
                 }
                 req.extensions_mut().insert(user);
-                slide_expiry(&session, &services, seen).await;
             }
             Ok(None) => {
                 // Password changed, account disabled, idle too long or lifetime over:
@@ -98,15 +105,17 @@ pub async fn authenticate(
 }
 
 /// Marks the session seen (which saves it with a fresh expiry) when the last mark is
-/// older than the refresh interval.
-async fn slide_expiry(session: &Session, services: &Services, seen: Option<i64>) {
+/// older than the refresh interval; the mark now in effect.
+async fn slide_expiry(session: &Session, services: &Services, seen: Option<i64>) -> Option<i64> {
     let now = services.accounts().clock().now_ms();
     let every = services.accounts().session_refresh_every().as_millis() as i64;
     if seen.is_none_or(|seen| now - seen >= every) {
-        if let Err(e) = session.insert(SEEN_KEY, now).await {
-            tracing::warn!(error = %e, "failed to refresh a session");
+        match session.insert(SEEN_KEY, now).await {
+            Ok(()) => return Some(now),
+            Err(e) => tracing::warn!(error = %e, "failed to refresh a session"),
         }
     }
+    seen
 }
 
 fn unavailable() -> Response {

@@ -37,9 +37,9 @@ pub struct SessionAuth {
     pub authenticated_at: i64,
 }
 
-/// The configured session store: in SQL or in Redis, and every write to a session
+/// The configured session store: in SQL or in Redis. Creating or deleting a session
 /// bumps the sessions version after it is done (see [`crate::versions`]), so no
-/// instance goes on using a copy of who the session was.
+/// instance goes on using a copy of who a signed-out session was.
 #[derive(Clone, Debug)]
 pub struct AppSessionStore {
     backend: Backend,
@@ -100,12 +100,15 @@ impl SessionStore for AppSessionStore {
         self.changed(written).await
     }
 
+    /// A save of an existing session changes no one's identity: it pushes back the
+    /// expiry (`seen`, which each instance's copy tracks itself), or replaces the
+    /// identity after a password change, which bumps the user's row. Bumping here would
+    /// drop every instance's copies each time any active session is marked seen.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let written = match &self.backend {
+        match &self.backend {
             Backend::Sql(s) => s.save(record).await,
             Backend::Redis(s) => s.save(record).await,
-        };
-        self.changed(written).await
+        }
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
