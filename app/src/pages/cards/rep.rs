@@ -38,13 +38,14 @@ pub fn RepViewPage() -> impl IntoView {
 
 #[component]
 fn RepView(
-    card: RepCard,
+    mut card: RepCard,
     reader: Option<UserId>,
     feedback: ServerAction<SendFeedback>,
 ) -> impl IntoView {
     let refused = feedback.value().get_untracked().and_then(Result::err);
     let edit = card.can_edit.then(|| format!("/cards/{}/edit", card.id));
     let card_id = card.id.clone();
+    let objections = std::mem::take(&mut card.objections);
     view! {
         <Title text=format!("{} · {}", card.competitor_name, card.title)/>
         <article class="rep">
@@ -68,16 +69,16 @@ fn RepView(
                     {edit.map(|href| view! { <a class="button secondary small" href=href>"Edit"</a> })}
                 </div>
             </header>
-            {(!card.objections.is_empty()).then(|| view! {
+            {(!objections.is_empty()).then(|| view! {
                 <nav class="rep-jump" aria-label="Sections">
                     <a href="#objections">"Objections"</a>
                     {card.sections.iter().map(|s| view! { <a href=format!("#section-{}", s.key.as_str())>{s.label.clone()}</a> }).collect_view()}
                 </nav>
             })}
-            {(!card.objections.is_empty()).then(|| view! {
+            {(!objections.is_empty()).then(|| view! {
                 <section id="objections" class="rep-objections" aria-labelledby="objections-heading">
                     <h2 id="objections-heading">"Objection handling"</h2>
-                    {card.objections.iter().cloned().map(|o| {
+                    {objections.into_iter().map(|o| {
                         // A refused rating comes back to its own answer only.
                         let error = refused.clone().filter(|e| e.value("objection_id") == Some(o.id.to_string()));
                         view! { <ObjectionItem card_id=card_id.clone() objection=o rateable=card.published error/> }
@@ -179,10 +180,15 @@ fn ObjectionItem(
     rateable: bool,
     error: Option<AppError>,
 ) -> impl IntoView {
-    let id = objection.id.clone();
+    let RepObjection {
+        id,
+        objection: question,
+        answer_html,
+        my_vote: vote,
+        ..
+    } = objection;
     let anchor = format!("objection-{id}");
     let answer_id = format!("answer-{id}");
-    let vote = objection.my_vote;
     let open = error.is_some();
     let comment = error
         .as_ref()
@@ -190,9 +196,9 @@ fn ObjectionItem(
         .unwrap_or_default();
     view! {
         <details class="objection" id=anchor.clone() open=open>
-            <summary><span class="objection-q">{objection.objection.clone()}</span></summary>
+            <summary><span class="objection-q">{question}</span></summary>
             <div class="objection-body">
-                <div class="prose" id=answer_id.clone() inner_html=objection.answer_html.clone()></div>
+                <div class="prose" id=answer_id.clone() inner_html=answer_html></div>
                 <div class="objection-tools">
                     <button type="button" class="button secondary small" data-copy=answer_id.clone()>{COPY_LABEL}</button>
                     <a class="small" href=format!("#{anchor}")>"Link to this answer"</a>
@@ -208,7 +214,8 @@ fn ObjectionItem(
                         Some(false) => "You said this didn't help. Thanks — editors will see it.",
                         None => "Did this answer help?",
                     }}</p>
-                    <FormAlert error=Signal::stored(error.clone())/>
+                    // Only a refused rating has a message (and so a signal to hold it).
+                    {error.map(|e| view! { <FormAlert error=Signal::stored(Some(e))/> })}
                     <details class="feedback-comment" open=!comment.is_empty()>
                         <summary class="small">"Add a comment"</summary>
                         <label class="visually-hidden" for=format!("comment-{id}")>"Comment"</label>

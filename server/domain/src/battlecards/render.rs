@@ -3,7 +3,7 @@
 //! can never be stale, on any instance.
 use std::sync::Arc;
 
-use super::store::{self, CardRow};
+use super::store::{self, RepRow};
 use super::Battlecards;
 use crate::accounts::CurrentUser;
 use crate::error::{Error, Result};
@@ -68,7 +68,7 @@ impl Rendered {
 }
 
 pub fn rep_card(
-    card: &CardRow,
+    card: &RepRow,
     version: i64,
     rendered: &Rendered,
     votes: &[(ObjectionId, bool)],
@@ -128,15 +128,14 @@ impl Battlecards {
     /// cannot see get a preview of its newest version (`published` false), which
     /// records no view; everyone else gets `NotFound`.
     pub async fn rep_card(&self, user: &CurrentUser, id: &CardId) -> Result<RepCard> {
-        let card = store::load_from(&self.db, id).await?;
+        let (card, votes) = store::rep_row(&self.db, id, &user.id).await?;
         let editor = user.role.at_least(Role::Editor);
-        let (version, published) = match card.published_version.filter(|_| card.is_live()) {
+        let (version, published) = match card.live_version() {
             Some(version) => (version, true),
             None if editor => (card.version, false),
             None => return Err(Error::NotFound),
         };
         let rendered = self.rendering(id, version, None).await?;
-        let votes = store::my_votes(&self.db, id, &user.id).await?;
         if published {
             self.views.record(id, &user.id);
         }

@@ -214,20 +214,81 @@ pub async fn feedback(db: &Db, card_id: &CardId) -> Result<Vec<ObjectionFeedback
     Ok(out)
 }
 
-/// This user's votes on a card's objections.
-pub async fn my_votes(
+/// What the rep view reads of a card besides its rendering: who it is about and
+/// which version readers see (not its content, which the rendering of that version
+/// already holds).
+#[derive(Clone, Debug)]
+pub struct RepRow {
+    pub id: CardId,
+    pub competitor_id: CompetitorId,
+    pub competitor_name: String,
+    pub competitor_website: String,
+    pub status: CardStatus,
+    pub version: i64,
+    pub published_version: Option<i64>,
+    pub published_at: Option<i64>,
+    pub status_at: i64,
+}
+
+impl RepRow {
+    /// The version readers (viewers) see: the published one, unless archived.
+    pub fn live_version(&self) -> Option<i64> {
+        self.published_version
+            .filter(|_| self.status != CardStatus::Archived)
+    }
+}
+
+#[derive(FromRow)]
+struct RepVoteRow {
+    id: CardId,
+    competitor_id: CompetitorId,
+    competitor_name: String,
+    competitor_website: String,
+    status: CardStatus,
+    version: i64,
+    published_version: Option<i64>,
+    published_at: Option<i64>,
+    status_at: i64,
+    objection_id: Option<ObjectionId>,
+    helpful: Option<i64>,
+}
+
+/// The card for the rep view and this user's votes on its objections, in one query
+/// (a row per vote, or one row without a vote); `NotFound` when there is no card.
+pub async fn rep_row(
     db: &Db,
     card_id: &CardId,
     user_id: &UserId,
-) -> Result<Vec<(ObjectionId, bool)>> {
-    let rows: Vec<(ObjectionId, i64)> = sqlx::query_as(
-        "SELECT objection_id, helpful FROM objection_feedback WHERE card_id = $1 AND user_id = $2",
+) -> Result<(RepRow, Vec<(ObjectionId, bool)>)> {
+    let rows: Vec<RepVoteRow> = sqlx::query_as(
+        "SELECT b.id, b.competitor_id, c.name AS competitor_name, \
+                c.website AS competitor_website, b.status, b.version, b.published_version, \
+                b.published_at, b.status_at, f.objection_id, f.helpful \
+         FROM battlecards b JOIN competitors c ON c.id = b.competitor_id \
+         LEFT JOIN objection_feedback f ON f.card_id = b.id AND f.user_id = $2 \
+         WHERE b.id = $1",
     )
     .bind(card_id)
     .bind(user_id)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows.into_iter().map(|(id, h)| (id, h != 0)).collect())
+    let votes = rows
+        .iter()
+        .filter_map(|r| Some((r.objection_id.clone()?, r.helpful? != 0)))
+        .collect();
+    let first = rows.into_iter().next().ok_or(Error::NotFound)?;
+    let card = RepRow {
+        id: first.id,
+        competitor_id: first.competitor_id,
+        competitor_name: first.competitor_name,
+        competitor_website: first.competitor_website,
+        status: first.status,
+        version: first.version,
+        published_version: first.published_version,
+        published_at: first.published_at,
+        status_at: first.status_at,
+    };
+    Ok((card, votes))
 }
 
 /// (all time, last 30 days) views of a card.
