@@ -156,6 +156,8 @@ test.describe("on a phone", () => {
       await createCard(page, competitorId, `${competitor} card`);
       const panel = await askForDraft(page);
       await expect(panel.getByLabel("Provider for this request"), "only admins choose the provider").toHaveCount(0);
+      await expect(panel.locator(".job")).toContainText("every citation checked against its page");
+      await expectNoHorizontalScroll(page, "the editor with the AI panel's finished job");
       await panel.getByRole("link", { name: "Review the draft" }).click();
       await expect(page.getByRole("heading", { name: "AI draft", level: 1 })).toBeVisible();
       await waitForHydration(page);

@@ -28,17 +28,12 @@ pub async fn request_draft(
     })?;
     let section = match section.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
-        Some(key) => Some(
-            SectionKey::ALL
-                .into_iter()
-                .find(|k| k.as_str() == key)
-                .ok_or_else(|| {
-                    AppError::from(domain::Error::field(
-                        "section",
-                        "Choose one of the card's sections.",
-                    ))
-                })?,
-        ),
+        Some(key) => Some(SectionKey::parse(key).ok_or_else(|| {
+            AppError::from(domain::Error::field(
+                "section",
+                "Choose one of the card's sections.",
+            ))
+        })?),
     };
     let provider = match provider.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => None,
