@@ -15,5 +15,8 @@ async (bundle) => {
 			console.error(`The island ${name} could not start:`, error);
 		}
 	}
+	// What the page fetched before this moment is what it needed to answer input.
+	performance.mark("outrival:hydrated");
 	document.body.setAttribute("data-hydrated", "true");
+	window.dispatchEvent(new Event("outrival:hydrated"));
 }

@@ -99,3 +99,23 @@ fn hint_links(island: &str, hinted: &Hinted) -> Option<String> {
     }
     Some(html)
 }
+
+/// Runs `f` once the page is interactive: every island has started and the page is
+/// marked `data-hydrated` (islands.js then sends `outrival:hydrated`). For a part whose
+/// code should not compete with what the page needs to answer input.
+#[cfg(feature = "hydrate")]
+pub fn when_interactive(f: impl FnOnce() + 'static) {
+    let ready = document()
+        .body()
+        .is_some_and(|body| body.has_attribute("data-hydrated"));
+    if ready {
+        return f();
+    }
+    let f = std::cell::Cell::new(Some(f));
+    // The page is hydrated once: the listener has nothing left to do after that.
+    let _ = window_event_listener_untyped("outrival:hydrated", move |_| {
+        if let Some(f) = f.take() {
+            f();
+        }
+    });
+}

@@ -105,13 +105,6 @@ pub fn job_now(job: JobView, on_finish: Option<Callback<JobState>>) -> Signal<Jo
     now
 }
 
-/// [`JobProgress`] for a job started from an island that shows none before: its code
-/// is a chunk of its own with `--split`, loaded with the first job.
-#[leptos::lazy]
-pub async fn job_progress_later(job: JobView, link_text: String) -> AnyView {
-    view! { <JobProgress job link_text/> }.into_any()
-}
-
 /// The progress bar, step and outcome of a job, with Cancel while it is not done.
 #[component]
 pub fn JobProgress(

@@ -1,37 +1,61 @@
 //! The editor's AI panel: ask for a draft of the whole card, a refresh of one section
 //! or answers to the objections; watch the job's progress; open the draft to review.
 //! Drafts are written against the saved version, so unsaved changes block asking.
-use domain::types::{Agent, AiStatus, CardId, SectionKey, UnverifiedClaims};
+use domain::types::{Agent, CardId, SectionKey, UnverifiedClaims};
 use leptos::prelude::*;
 
 use crate::api::ai::{ai_status, RequestDraft};
 use crate::components::budget::BudgetMeters;
 use crate::components::error::FormAlert;
 use crate::components::form::last_error;
-use crate::components::job::job_progress_later;
-use crate::error::AppError;
+use crate::components::job::JobProgress;
 
-/// The AI requests of the editor and the budgets they draw on. Created where the
-/// editor island starts (not inside a later branch) so the server sends the budgets
-/// along for hydration.
-#[derive(Clone, Copy)]
-pub struct AiRequests {
-    pub request: ServerAction<RequestDraft>,
-    pub status: Resource<Result<AiStatus, AppError>>,
+/// The AI panel, once the editor answers input. Its code (the requests, the budgets,
+/// the provider choice) is a chunk of its own with `--split`, fetched only once the
+/// page is interactive: typing and saving never wait for it. Until then, and on the
+/// server, the panel's place shows that it is loading.
+#[component]
+pub fn AiPanelLater(card_id: CardId, dirty: Memo<bool>) -> impl IntoView {
+    let started = RwSignal::new(false);
+    // Effects run in the browser only.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| crate::preload::when_interactive(move || started.set(true)));
+    move || {
+        if started.get() {
+            let card_id = card_id.clone();
+            view! {
+                <Suspense fallback=AiPanelLoading>
+                    {Suspend::new(ai_panel(card_id.clone(), dirty))}
+                </Suspense>
+            }
+            .into_any()
+        } else {
+            AiPanelLoading().into_any()
+        }
+    }
 }
 
-impl AiRequests {
-    pub fn start() -> Self {
-        let request = ServerAction::<RequestDraft>::new();
-        // Budgets change with every request: reload them after each one.
-        let status = Resource::new(move || request.version().get(), |_| ai_status(None));
-        Self { request, status }
+#[leptos::lazy]
+async fn ai_panel(card_id: CardId, dirty: Memo<bool>) -> AnyView {
+    view! { <AiPanel card_id dirty/> }.into_any()
+}
+
+/// The panel's place while its code loads.
+#[allow(non_snake_case)]
+fn AiPanelLoading() -> impl IntoView {
+    view! {
+        <section class="panel ai-panel" aria-labelledby="ai-heading" aria-busy="true">
+            <h2 id="ai-heading">"Draft with AI"</h2>
+            <p class="muted small" role="status">"Loading…"</p>
+        </section>
     }
 }
 
 #[component]
-pub fn AiPanel(card_id: CardId, dirty: Memo<bool>, ai: AiRequests) -> impl IntoView {
-    let AiRequests { request, status } = ai;
+fn AiPanel(card_id: CardId, dirty: Memo<bool>) -> impl IntoView {
+    let request = ServerAction::<RequestDraft>::new();
+    // Budgets change with every request: reload them after each one.
+    let status = Resource::new(move || request.version().get(), |_| ai_status(None));
     let error = last_error(request.value());
     let section = RwSignal::new(SectionKey::Overview.as_str().to_string());
     let regenerate = RwSignal::new(false);
@@ -96,7 +120,7 @@ pub fn AiPanel(card_id: CardId, dirty: Memo<bool>, ai: AiRequests) -> impl IntoV
                 " Regenerate (ignore the saved answer for the same sources)"
             </label>
             {move || request.value().get().and_then(Result::ok).map(|job| view! {
-                <Suspense>{Suspend::new(job_progress_later(job, "Review the draft".into()))}</Suspense>
+                <JobProgress job link_text="Review the draft"/>
             })}
         </section>
     }

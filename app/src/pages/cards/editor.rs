@@ -10,7 +10,7 @@ use domain::types::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::ai_panel::{AiPanel, AiRequests, UnverifiedWarning};
+use super::ai_panel::{AiPanelLater, UnverifiedWarning};
 use super::conflict::conflict_screen;
 use super::objections::ObjectionsEditor;
 use super::{card_id_param, ExportLinks};
@@ -114,7 +114,6 @@ fn Editor(data: CardEditorData, editor: Option<UserId>) -> impl IntoView {
     let in_flight = StoredValue::new(None::<(CardContent, CardContent)>);
     let id = data.id.clone();
     let unverified = RwSignal::new(data.unverified.clone());
-    let ai = AiRequests::start();
 
     let save_now = Callback::new({
         let id = id.clone();
@@ -192,7 +191,7 @@ fn Editor(data: CardEditorData, editor: Option<UserId>) -> impl IntoView {
                 <ObjectionsEditor state feedback=data.feedback.clone()/>
                 {SectionKey::ALL[SectionKey::BEFORE_OBJECTIONS..].iter().map(|k| view! { <SectionField key=*k state/> }).collect_view()}
             </div>
-            <AiPanel card_id=id.clone() dirty ai/>
+            <AiPanelLater card_id=id.clone() dirty/>
             <p class="muted small">{format!("Read {} times in all, {} in the last 30 days.", data.views_total, data.views_last_30_days)}</p>
         </Show>
     }
