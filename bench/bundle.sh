@@ -29,7 +29,7 @@ BUNDLE_REPORT="$table" OUTRIVAL_BIN="$CARGO_TARGET_DIR/release/outrival" OUTRIVA
   echo
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') at commit $(git rev-parse --short HEAD) by bench/bundle.sh:"
   echo "each page opened by a deep link in a fresh Chromium (nothing cached), summing every"
-  echo ".wasm downloaded before the page hydrated, each compressed with gzip -9."
+  echo ".wasm requested before the page was interactive (marked hydrated), each compressed with gzip -9."
   echo
   cat "$table"
   echo
