@@ -217,7 +217,7 @@ pub async fn feedback(db: &Db, card_id: &CardId) -> Result<Vec<ObjectionFeedback
 /// What the rep view reads of a card besides its rendering: who it is about and
 /// which version readers see (not its content, which the rendering of that version
 /// already holds).
-#[derive(Clone, Debug)]
+#[derive(FromRow, Clone, Debug)]
 pub struct RepRow {
     pub id: CardId,
     pub competitor_id: CompetitorId,
@@ -238,17 +238,11 @@ impl RepRow {
     }
 }
 
+/// A row of [`rep_row`]'s query: the card, and one of this user's votes if any.
 #[derive(FromRow)]
 struct RepVoteRow {
-    id: CardId,
-    competitor_id: CompetitorId,
-    competitor_name: String,
-    competitor_website: String,
-    status: CardStatus,
-    version: i64,
-    published_version: Option<i64>,
-    published_at: Option<i64>,
-    status_at: i64,
+    #[sqlx(flatten)]
+    card: RepRow,
     objection_id: Option<ObjectionId>,
     helpful: Option<i64>,
 }
@@ -276,18 +270,7 @@ pub async fn rep_row(
         .iter()
         .filter_map(|r| Some((r.objection_id.clone()?, r.helpful? != 0)))
         .collect();
-    let first = rows.into_iter().next().ok_or(Error::NotFound)?;
-    let card = RepRow {
-        id: first.id,
-        competitor_id: first.competitor_id,
-        competitor_name: first.competitor_name,
-        competitor_website: first.competitor_website,
-        status: first.status,
-        version: first.version,
-        published_version: first.published_version,
-        published_at: first.published_at,
-        status_at: first.status_at,
-    };
+    let card = rows.into_iter().next().ok_or(Error::NotFound)?.card;
     Ok((card, votes))
 }
 
