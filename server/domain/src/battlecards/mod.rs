@@ -578,7 +578,7 @@ impl Battlecards {
         comment: &str,
     ) -> Result<()> {
         let card = self.visible(user, id).await?;
-        let Some(version) = card.published_version.filter(|_| card.is_live()) else {
+        let Some(version) = card.live_version() else {
             return Err(Error::NotFound);
         };
         let content = store::version_content(&self.db, id, version).await?;
@@ -626,10 +626,7 @@ impl Battlecards {
         let (version, content) = if editor && !published {
             (card.version, card.content()?)
         } else {
-            let version = card
-                .published_version
-                .filter(|_| card.is_live())
-                .ok_or(Error::NotFound)?;
+            let version = card.live_version().ok_or(Error::NotFound)?;
             (
                 version,
                 store::version_content(&self.db, id, version).await?,

@@ -39,10 +39,20 @@ impl CardRow {
         parse_content(&self.content)
     }
 
-    /// Whether readers (viewers) may see it: it has a published version and is not archived.
-    pub fn is_live(&self) -> bool {
-        self.published_version.is_some() && self.status() != CardStatus::Archived
+    /// The version readers (viewers) see, if any: see [`live_version`].
+    pub fn live_version(&self) -> Option<i64> {
+        live_version(self.status, self.published_version)
     }
+
+    /// Whether readers (viewers) may see it at all.
+    pub fn is_live(&self) -> bool {
+        self.live_version().is_some()
+    }
+}
+
+/// The version readers (viewers) see: the published one, unless the card is archived.
+fn live_version(status: CardStatus, published_version: Option<i64>) -> Option<i64> {
+    published_version.filter(|_| status != CardStatus::Archived)
 }
 
 pub fn parse_content(json: &str) -> Result<CardContent> {
@@ -231,10 +241,9 @@ pub struct RepRow {
 }
 
 impl RepRow {
-    /// The version readers (viewers) see: the published one, unless archived.
+    /// The version readers (viewers) see, if any: see [`live_version`].
     pub fn live_version(&self) -> Option<i64> {
-        self.published_version
-            .filter(|_| self.status != CardStatus::Archived)
+        live_version(self.status, self.published_version)
     }
 }
 
