@@ -10,8 +10,8 @@ WASM_BINDGEN_VERSION="0.2.130"   # must equal the wasm-bindgen pin in Cargo.toml
 
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # The browser bundle must not carry this machine's paths (panic locations name the
-# source files of dependencies under ~/.cargo/registry). Target-specific flags replace
-# the [build] rustflags of .cargo/config.toml.
+# source files of dependencies under ~/.cargo/registry), so paths are remapped for the
+# wasm32 target only.
 CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$CARGO_HOME_DIR=/cargo --remap-path-prefix=$ROOT=/outrival"
 # One build cache per machine, shared by every checkout (CI clones reuse it).

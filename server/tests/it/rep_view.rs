@@ -583,6 +583,18 @@ async fn a_rep_view_shows_every_change_at_once(backend: Backend) {
     // Ann opened the page six times, Bob once, and the `read` call above is a view too.
     let data = editor(&admin, &card).await;
     assert_eq!(data["views_total"], 8, "{}", data["views_total"]);
+
+    // An archived card has no version readers see, even for its editors: none of its
+    // answers can be rated, and there is no published version to export.
+    let (status, body) = feedback(&admin, &card, &objection, true, "").await;
+    assert_eq!(status, 404, "rating an archived card's answer: {body}");
+    let (status, _, _) = admin
+        .download(&format!("/cards/{card}/export/docx?published=true"))
+        .await;
+    assert_eq!(
+        status, 404,
+        "exporting an archived card's published version"
+    );
 }
 backend_test!(a_rep_view_shows_every_change_at_once);
 
